@@ -1,0 +1,197 @@
+// Command disputed serves the dispute resolution API. Subcommands:
+//
+//	disputed [serve]                         serve (the default)
+//	disputed migrate                         bring the schema up to date
+//	disputed token --sub ID [--role R]...    mint a development token
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	disputed "github.com/disputed/disputed"
+	"github.com/disputed/disputed/handlers"
+	"github.com/disputed/disputed/models"
+	"github.com/disputed/disputed/policies"
+	"github.com/disputed/disputed/workflows"
+)
+
+func main() {
+	// All times are UTC; database drivers decode into time.Local.
+	time.Local = time.UTC
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "disputed:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, stderr)
+	case "migrate":
+		db, err := openMigrated(ctx, cfg, stderr)
+		if err != nil {
+			return err
+		}
+		return db.Close()
+	case "token":
+		return mintToken(cfg, args, stdout)
+	}
+	return fmt.Errorf("unknown command %q (serve, migrate, token)", cmd)
+}
+
+func openMigrated(ctx context.Context, cfg config, log io.Writer) (*models.DB, error) {
+	db, err := models.Open(cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	version, err := db.Migrate(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	fmt.Fprintf(log, "disputed: %s schema at version %d\n", db.Dialect, version)
+	return db, nil
+}
+
+func serve(ctx context.Context, cfg config, stderr io.Writer) error {
+	cfg.print(stderr)
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	db, err := openMigrated(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	authz, err := policies.New()
+	if err != nil {
+		return err
+	}
+	verify, err := verifier(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	svc := workflows.New(db, authz, time.Now)
+	e := handlers.New(handlers.Config{
+		Service: svc, Verifier: verify, Log: log, Ready: db.Ping,
+		OpenAPI: disputed.OpenAPI, BodyLimit: cfg.BodyLimit,
+	})
+
+	var background sync.WaitGroup
+	workCtx, stopWork := context.WithCancel(context.Background())
+	if cfg.Ledger == "embedded" {
+		background.Add(1)
+		go func() {
+			defer background.Done()
+			runEmbeddedLedger(workCtx, svc, cfg.LedgerEvery, log)
+		}()
+	}
+
+	srv := &http.Server{Addr: cfg.Addr, Handler: e, ReadHeaderTimeout: 10 * time.Second}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.ListenAndServe() }()
+	log.Info("serving", "addr", cfg.Addr, "database", string(db.Dialect), "ledger", cfg.Ledger)
+
+	select {
+	case err := <-serveErr:
+		stopWork()
+		background.Wait()
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shutdownCtx)
+	stopWork() // background work stops between transactions, never inside one
+	background.Wait()
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// runEmbeddedLedger executes pending instructions until ctx ends. Each batch
+// is one transaction, so stopping leaves nothing half done.
+func runEmbeddedLedger(ctx context.Context, svc *workflows.Service, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := svc.RunEmbeddedLedger(context.WithoutCancel(ctx), 100)
+		if err != nil {
+			log.Error("embedded ledger", "err", err)
+		}
+		if n == 100 {
+			continue // more waiting
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+type roles []string
+
+func (r *roles) String() string     { return strings.Join(*r, ",") }
+func (r *roles) Set(v string) error { *r = append(*r, v); return nil }
+
+// mintToken prints a token for the local development key, and nothing else.
+func mintToken(cfg config, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("token", flag.ContinueOnError)
+	sub := fs.String("sub", "", "user id (required)")
+	ttl := fs.Duration("ttl", 24*time.Hour, "lifetime")
+	var rs roles
+	fs.Var(&rs, "role", "role to grant: arbitrator, support or ledger (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *sub == "" {
+		return errors.New("token: --sub is required")
+	}
+	for _, r := range rs {
+		if r != "arbitrator" && r != "support" && r != "ledger" {
+			return fmt.Errorf("token: unknown role %q", r)
+		}
+	}
+	priv, err := localKey(cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodEdDSA, handlers.Claims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Subject: *sub, IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(*ttl)),
+		},
+		Roles: rs,
+	}).SignedString(priv)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(stdout, tok)
+	return err
+}

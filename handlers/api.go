@@ -1,0 +1,145 @@
+// Package handlers is the HTTP edge: one route table, thin handlers that
+// bind, validate, call one workflow and render, and one error mapping.
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/disputed/disputed/workflows"
+)
+
+// Config is what the HTTP edge needs.
+type Config struct {
+	Service  *workflows.Service
+	Verifier *Verifier
+	Log      *slog.Logger
+	// Ready reports whether the service can serve (the database answers).
+	Ready func(context.Context) error
+	// OpenAPI is the contract, served at /openapi.yaml.
+	OpenAPI []byte
+	// BodyLimit caps JSON request bodies, e.g. "1M".
+	BodyLimit string
+}
+
+type api struct {
+	svc *workflows.Service
+}
+
+// route is one row of the route table. Handlers return the value to render
+// with status, or an error for the error handler.
+type route struct {
+	method string
+	path   string
+	handle func(echo.Context) (any, error)
+	status int
+}
+
+func (h *api) routes() []route {
+	return []route{
+		{http.MethodGet, "/v1/projects", h.listProjects, http.StatusOK},
+		{http.MethodPost, "/v1/projects", h.createProject, http.StatusCreated},
+		{http.MethodGet, "/v1/projects/:id", h.getProject, http.StatusOK},
+		{http.MethodGet, "/v1/projects/:id/milestones", h.listMilestones, http.StatusOK},
+		{http.MethodPost, "/v1/projects/:id/milestones", h.createMilestone, http.StatusCreated},
+		{http.MethodGet, "/v1/milestones/:id", h.getMilestone, http.StatusOK},
+		{http.MethodPost, "/v1/milestones/:id/release", h.releaseMilestone, http.StatusOK},
+		{http.MethodPost, "/v1/milestones/:id/cancel", h.cancelMilestone, http.StatusOK},
+		{http.MethodGet, "/v1/ledger/instructions", h.instructionFeed, http.StatusOK},
+		{http.MethodPost, "/v1/ledger/instructions/:id/ack", h.ackInstruction, http.StatusOK},
+		{http.MethodPost, "/v1/ledger/instructions/:id/reject", h.rejectInstruction, http.StatusOK},
+		{http.MethodGet, "/v1/ledger/balances", h.balances, http.StatusOK},
+	}
+}
+
+// New builds the HTTP server.
+func New(cfg Config) *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = echo.ExtractIPDirect() // no proxy is trusted unless configured
+	e.HTTPErrorHandler = handleError(cfg.Log)
+	e.Use(middleware.RequestID(), requestLog(cfg.Log), middleware.Recover(), middleware.BodyLimit(cfg.BodyLimit))
+
+	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
+	e.GET("/readyz", func(c echo.Context) error {
+		if err := cfg.Ready(c.Request().Context()); err != nil {
+			cfg.Log.WarnContext(c.Request().Context(), "not ready", "err", err)
+			return problem(http.StatusServiceUnavailable, "unavailable", "the database does not answer")
+		}
+		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+	})
+	e.GET("/openapi.yaml", func(c echo.Context) error { return c.Blob(http.StatusOK, "application/yaml", cfg.OpenAPI) })
+
+	h := &api{svc: cfg.Service}
+	auth := authenticate(cfg.Verifier) // per route, so unknown paths answer 404, not 401
+	for _, r := range h.routes() {
+		e.Add(r.method, r.path, h.serve(r), auth)
+	}
+	return e
+}
+
+// serve adapts a route to Echo: it applies Idempotency-Key to POSTs and
+// renders the result. A replay answers with the first response's status
+// and bytes.
+func (h *api) serve(r route) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if key := c.Request().Header.Get("Idempotency-Key"); key != "" && r.method == http.MethodPost {
+			replay, err := h.idempotent(c, key, r.status)
+			if err != nil || replay != nil {
+				if replay != nil {
+					c.Response().Header().Set("Idempotent-Replayed", "true")
+					return c.Blob(replay.StatusCode, echo.MIMEApplicationJSON, replay.Body)
+				}
+				return err
+			}
+		}
+		v, err := r.handle(c)
+		if err != nil {
+			return err
+		}
+		return c.Blob(r.status, echo.MIMEApplicationJSON, mustMarshal(v))
+	}
+}
+
+// idempotent looks the key up; when it is new, it marks the request context
+// so the workflow stores its answer in the same transaction as its write.
+func (h *api) idempotent(c echo.Context, key string, status int) (*workflows.Replay, error) {
+	if len(key) > 255 {
+		return nil, workflows.Invalid([]workflows.FieldError{{Field: "Idempotency-Key", Reason: "must be at most 255 characters"}})
+	}
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return nil, err
+	}
+	c.Request().Body = io.NopCloser(bytes.NewReader(body))
+	sum := sha256.New()
+	io.WriteString(sum, c.Request().Method+" "+c.Request().URL.Path+"\n")
+	sum.Write(body)
+	idem := workflows.Idempotency{UserID: actor(c).ID, Key: key, RequestHash: hex.EncodeToString(sum.Sum(nil)), StatusCode: status}
+	replay, err := h.svc.LookupIdempotent(c.Request().Context(), idem)
+	if err == nil && replay == nil {
+		c.SetRequest(c.Request().WithContext(workflows.WithIdempotency(c.Request().Context(), idem)))
+	}
+	return replay, err
+}
+
+func requestLog(log *slog.Logger) echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true, LogRoutePath: true,
+		HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			log.LogAttrs(c.Request().Context(), slog.LevelInfo, "request",
+				slog.String("method", v.Method), slog.String("route", v.RoutePath), slog.String("uri", v.URI),
+				slog.Int("status", v.Status), slog.Duration("latency", v.Latency), slog.String("request_id", v.RequestID))
+			return nil
+		},
+	})
+}

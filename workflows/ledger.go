@@ -1,0 +1,196 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/disputed/disputed/models"
+)
+
+func userAccount(id string) string   { return "user:" + id }
+func escrowAccount(id string) string { return "escrow:" + id }
+
+// feedLockKey serializes instruction writers on PostgreSQL so feed order
+// (seq) is commit order: a reader that has seen seq N never later finds a
+// new row below N. SQLite has one writer at a time anyway.
+const feedLockKey = 7_220_310
+
+// emit writes a pending instruction in the caller's transaction. Errors:
+// KindConflict if an instruction with the same idempotency key exists.
+func (s *Service) emit(tx *gorm.DB, ins *models.Instruction) (*models.Instruction, error) {
+	if s.db.Dialect == models.Postgres {
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", feedLockKey).Error; err != nil {
+			return nil, err
+		}
+	}
+	ins.ID = newID("ins")
+	ins.Status = models.InstructionPending
+	ins.CreatedAt = s.now()
+	err := tx.Create(ins).Error
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return nil, conflict("duplicate_instruction", "instruction %s was already written", ins.IdempotencyKey)
+	}
+	return ins, err
+}
+
+// FeedItem is an instruction as the ledger reads it, with its feed position.
+type FeedItem struct {
+	Seq int64 `json:"seq"`
+	models.Instruction
+}
+
+// Feed is one page of the instruction feed.
+type Feed struct {
+	Items []FeedItem `json:"items"`
+	// NextAfter is the cursor to pass as after= for the next page; it equals
+	// the request's cursor when there is nothing new.
+	NextAfter int64 `json:"next_after"`
+}
+
+// InstructionFeed lists instructions after the cursor in feed order.
+// Errors: KindNotFound for callers who are not the ledger or support.
+func (s *Service) InstructionFeed(ctx context.Context, a Actor, after int64, limit int) (*Feed, error) {
+	if err := s.authorize(a.roleRelations(), "instruction", "read"); err != nil {
+		return nil, err
+	}
+	var rows []models.Instruction
+	err := s.db.WithContext(ctx).Where("seq > ?", after).Order("seq").
+		Limit(PageRequest{Limit: limit}.limit()).Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	feed := &Feed{Items: make([]FeedItem, len(rows)), NextAfter: after}
+	for i, r := range rows {
+		feed.Items[i] = FeedItem{Seq: r.Seq, Instruction: r}
+		feed.NextAfter = r.Seq
+	}
+	return feed, nil
+}
+
+// AckInstruction records that the ledger executed an instruction, and moves
+// the money it describes. A second ack is harmless and changes nothing.
+// Errors: KindNotFound; KindForbidden; KindConflict (already rejected).
+func (s *Service) AckInstruction(ctx context.Context, a Actor, id, reference string) (*models.Instruction, error) {
+	return s.answerInstruction(ctx, a, id, "ack", models.InstructionAcked, reference)
+}
+
+// RejectInstruction records that the ledger refused an instruction; the
+// money it would have moved stays where it was, visible on the milestone.
+// Errors as AckInstruction (already acknowledged is a conflict).
+func (s *Service) RejectInstruction(ctx context.Context, a Actor, id, reason string) (*models.Instruction, error) {
+	return s.answerInstruction(ctx, a, id, "reject", models.InstructionRejected, reason)
+}
+
+func (s *Service) answerInstruction(ctx context.Context, a Actor, id, action, status, text string) (*models.Instruction, error) {
+	if err := s.authorize(a.roleRelations(), "instruction", action); err != nil {
+		return nil, err
+	}
+	return inTx(ctx, s, func(tx *gorm.DB) (*models.Instruction, error) {
+		var ins models.Instruction
+		if err := first(lockForUpdate(tx), "instruction", &ins, id); err != nil {
+			return nil, err
+		}
+		switch ins.Status {
+		case status:
+			return &ins, nil
+		case models.InstructionPending:
+			return &ins, s.settle(tx, &ins, status, text)
+		}
+		return nil, conflict("instruction_already_"+ins.Status, "the instruction was already %s", ins.Status)
+	})
+}
+
+// settle applies the ledger's answer to an instruction and to what it moves.
+func (s *Service) settle(tx *gorm.DB, ins *models.Instruction, status, text string) error {
+	now := s.now()
+	ins.Status, ins.SettledAt = status, &now
+	if status == models.InstructionAcked {
+		ins.Reference = text
+	} else {
+		ins.Reason = text
+	}
+	if err := tx.Save(ins).Error; err != nil {
+		return err
+	}
+	if ins.MilestoneID == nil {
+		return nil
+	}
+	var m models.Milestone
+	if err := first(lockForUpdate(tx), "milestone", &m, *ins.MilestoneID); err != nil {
+		return err
+	}
+	acked := status == models.InstructionAcked
+	switch ins.Kind {
+	case models.KindHold:
+		m.State = models.MilestoneHoldRejected
+		if acked {
+			m.State = models.MilestoneHeld
+		}
+	case models.KindRelease, models.KindReturn:
+		m.PendingAmount -= ins.Amount
+		if acked && ins.Kind == models.KindRelease {
+			m.ReleasedAmount += ins.Amount
+		} else if acked {
+			m.ReturnedAmount += ins.Amount
+		}
+		settleState(&m)
+	default:
+		return fmt.Errorf("instruction %s: kind %s has no milestone effect", ins.ID, ins.Kind)
+	}
+	m.UpdatedAt = now
+	return tx.Save(&m).Error
+}
+
+// RunEmbeddedLedger executes up to batch pending instructions in feed order
+// as the embedded ledger: two journal legs each, then an ack. Instances on
+// one PostgreSQL skip rows another is executing. Returns how many it executed.
+func (s *Service) RunEmbeddedLedger(ctx context.Context, batch int) (int, error) {
+	return inTx(ctx, s, func(tx *gorm.DB) (int, error) {
+		q := tx.Where("status = ?", models.InstructionPending).Order("seq").Limit(batch)
+		if s.db.Dialect == models.Postgres {
+			q = q.Clauses(skipLocked)
+		}
+		var pending []models.Instruction
+		if err := q.Find(&pending).Error; err != nil {
+			return 0, err
+		}
+		for i := range pending {
+			ins := &pending[i]
+			now := s.now()
+			legs := []models.LedgerEntry{
+				{InstructionID: ins.ID, Account: ins.FromAccount, Currency: ins.Currency, Amount: -ins.Amount, CreatedAt: now},
+				{InstructionID: ins.ID, Account: ins.ToAccount, Currency: ins.Currency, Amount: ins.Amount, CreatedAt: now},
+			}
+			if err := tx.Create(&legs).Error; err != nil {
+				return 0, err
+			}
+			if err := s.settle(tx, ins, models.InstructionAcked, fmt.Sprintf("embedded:%d", legs[0].ID)); err != nil {
+				return 0, err
+			}
+		}
+		return len(pending), nil
+	})
+}
+
+// Balance is an account's balance in one currency in the embedded journal.
+type Balance struct {
+	Account  string `json:"account"`
+	Currency string `json:"currency"`
+	Balance  int64  `json:"balance"`
+}
+
+// Balances reads the embedded ledger's balances; they sum to zero per
+// currency. Errors: KindNotFound for callers other than support and the ledger.
+func (s *Service) Balances(ctx context.Context, a Actor) ([]Balance, error) {
+	if err := s.authorize(a.roleRelations(), "balance", "read"); err != nil {
+		return nil, err
+	}
+	out := []Balance{}
+	err := s.db.WithContext(ctx).Model(&models.LedgerEntry{}).
+		Select("account, currency, SUM(amount) AS balance").
+		Group("account, currency").Order("account, currency").Scan(&out).Error
+	return out, err
+}

@@ -1,0 +1,161 @@
+// Package workflows is the domain: milestone rules, ledger instructions, the
+// embedded ledger and (later) the dispute machine. Every command runs in one
+// database transaction and asks the policies package before it acts. No HTTP
+// types live here.
+package workflows
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/disputed/disputed/models"
+	"github.com/disputed/disputed/policies"
+)
+
+// Service runs the commands and queries of the domain.
+type Service struct {
+	db    *models.DB
+	authz *policies.Authorizer
+	now   func() time.Time
+}
+
+// New builds a Service. now is the clock; tests inject their own.
+func New(db *models.DB, authz *policies.Authorizer, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{db: db, authz: authz, now: func() time.Time { return now().UTC() }}
+}
+
+// Actor is the authenticated caller: a user id and the platform roles its
+// token carries. Its part in a project comes from the data, not from here.
+type Actor struct {
+	ID    string
+	Roles []string
+}
+
+// roleRelations are the relations every caller has from its token alone.
+func (a Actor) roleRelations() []policies.Relation {
+	rels := []policies.Relation{policies.User}
+	for _, r := range a.Roles {
+		switch policies.Relation(r) {
+		case policies.Support, policies.Ledger, policies.Arbitrator:
+			rels = append(rels, policies.Relation(r))
+		}
+	}
+	return rels
+}
+
+// authorize hides a resource from callers who may not even read it (404),
+// and refuses the action to those who may read but not act (403).
+func (s *Service) authorize(rels []policies.Relation, object, action string) error {
+	if !s.authz.Allowed(rels, object, "read") {
+		return notFound(object)
+	}
+	if action != "read" && !s.authz.Allowed(rels, object, action) {
+		return forbidden("you may not %s this %s", action, object)
+	}
+	return nil
+}
+
+// inTx runs fn in one transaction. If ctx carries an Idempotency-Key, the
+// result is stored with it in the same transaction, so a replay returns the
+// first answer and a crash can never keep the write but lose the key.
+func inTx[T any](ctx context.Context, s *Service, fn func(tx *gorm.DB) (T, error)) (T, error) {
+	var out T
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		if out, err = fn(tx); err != nil {
+			return err
+		}
+		return s.rememberIdempotent(ctx, tx, out)
+	})
+	return out, err
+}
+
+// lockForUpdate adds FOR UPDATE on PostgreSQL; SQLite transactions are
+// already exclusive (BEGIN IMMEDIATE) and the dialect drops the clause.
+func lockForUpdate(tx *gorm.DB) *gorm.DB {
+	return tx.Clauses(clause.Locking{Strength: "UPDATE"})
+}
+
+// skipLocked lets several instances share a queue on PostgreSQL: each takes
+// rows no other transaction holds.
+var skipLocked = clause.Locking{Strength: "UPDATE", Options: clause.LockingOptionsSkipLocked}
+
+func first[T any](tx *gorm.DB, what string, dest *T, id string) error {
+	err := tx.Where("id = ?", id).Take(dest).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return notFound(what)
+	}
+	return err
+}
+
+func newID(prefix string) string {
+	return prefix + "_" + strings.ReplaceAll(uuid.Must(uuid.NewV7()).String(), "-", "")
+}
+
+// Page is one page of a list and the cursor of the next, if any.
+type Page[T any] struct {
+	Items      []T     `json:"items"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+// PageRequest asks for the items after Cursor (opaque), at most Limit.
+type PageRequest struct {
+	Cursor string
+	Limit  int
+}
+
+const (
+	defaultLimit = 50
+	maxLimit     = 200
+)
+
+func (p PageRequest) limit() int {
+	switch {
+	case p.Limit <= 0:
+		return defaultLimit
+	case p.Limit > maxLimit:
+		return maxLimit
+	}
+	return p.Limit
+}
+
+// pageByID lists rows newest first by their time-ordered ids. The query
+// must already be filtered; the cursor is the last id seen.
+func pageByID[T any](q *gorm.DB, req PageRequest, idOf func(T) string) (Page[T], error) {
+	limit := req.limit()
+	if req.Cursor != "" {
+		q = q.Where("id < ?", req.Cursor)
+	}
+	var rows []T
+	if err := q.Order("id DESC").Limit(limit + 1).Find(&rows).Error; err != nil {
+		return Page[T]{}, err
+	}
+	page := Page[T]{Items: rows}
+	if len(rows) > limit {
+		page.Items = rows[:limit]
+		next := idOf(rows[limit-1])
+		page.NextCursor = &next
+	}
+	if page.Items == nil {
+		page.Items = []T{}
+	}
+	return page, nil
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only our own response types are marshalled
+	}
+	return b
+}
