@@ -57,6 +57,20 @@ func (h *api) routes() []route {
 		{http.MethodPost, "/v1/ledger/instructions/:id/ack", h.ackInstruction, http.StatusOK},
 		{http.MethodPost, "/v1/ledger/instructions/:id/reject", h.rejectInstruction, http.StatusOK},
 		{http.MethodGet, "/v1/ledger/balances", h.balances, http.StatusOK},
+		{http.MethodGet, "/v1/disputes", h.listDisputes, http.StatusOK},
+		{http.MethodPost, "/v1/disputes", h.fileDispute, http.StatusCreated},
+		{http.MethodGet, "/v1/disputes/:id", h.getDispute, http.StatusOK},
+		{http.MethodPost, "/v1/disputes/:id/accept", h.acceptClaim, http.StatusOK},
+		{http.MethodGet, "/v1/disputes/:id/offers", h.listOffers, http.StatusOK},
+		{http.MethodPost, "/v1/disputes/:id/offers", h.makeOffer, http.StatusOK},
+		{http.MethodPost, "/v1/disputes/:id/offers/:offer_id/accept", h.acceptOffer, http.StatusOK},
+		{http.MethodPost, "/v1/disputes/:id/offers/:offer_id/reject", h.rejectOffer, http.StatusOK},
+		{http.MethodPost, "/v1/disputes/:id/fee", h.payFee, http.StatusOK},
+		{http.MethodPost, "/v1/disputes/:id/withdraw", h.withdraw, http.StatusOK},
+		{http.MethodPost, "/v1/disputes/:id/arbitrator", h.assignArbitrator, http.StatusOK},
+		{http.MethodPost, "/v1/disputes/:id/decision", h.decide, http.StatusOK},
+		{http.MethodGet, "/v1/disputes/:id/events", h.events, http.StatusOK},
+		{http.MethodGet, "/v1/disputes/:id/events/verify", h.verifyEvents, http.StatusOK},
 	}
 }
 
@@ -79,7 +93,7 @@ func New(cfg Config) *echo.Echo {
 	e.GET("/openapi.yaml", func(c echo.Context) error { return c.Blob(http.StatusOK, "application/yaml", cfg.OpenAPI) })
 
 	h := &api{svc: cfg.Service}
-	auth := authenticate(cfg.Verifier) // per route, so unknown paths answer 404, not 401
+	auth := authenticate(cfg.Verifier, cfg.Service) // per route, so unknown paths answer 404, not 401
 	for _, r := range h.routes() {
 		e.Add(r.method, r.path, h.serve(r), auth)
 	}

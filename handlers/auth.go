@@ -64,8 +64,9 @@ func (v *Verifier) Verify(raw string) (workflows.Actor, error) {
 
 const actorKey = "actor"
 
-// authenticate requires a valid bearer token and stores its actor.
-func authenticate(v *Verifier) echo.MiddlewareFunc {
+// authenticate requires a valid bearer token and stores its actor. A
+// caller with the arbitrator role becomes eligible for cases.
+func authenticate(v *Verifier, svc *workflows.Service) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			scheme, token, ok := strings.Cut(c.Request().Header.Get(echo.HeaderAuthorization), " ")
@@ -75,6 +76,9 @@ func authenticate(v *Verifier) echo.MiddlewareFunc {
 			a, err := v.Verify(strings.TrimSpace(token))
 			if err != nil {
 				return problem(http.StatusUnauthorized, "invalid_token", "the bearer token is not valid: "+err.Error())
+			}
+			if err := svc.RegisterArbitrator(c.Request().Context(), a); err != nil {
+				return err
 			}
 			c.Set(actorKey, a)
 			return next(c)

@@ -57,6 +57,12 @@ func bind(c echo.Context, dst any, allowEmpty bool) error {
 	return validateStruct(dst)
 }
 
+// bindEmpty accepts no body or an empty JSON object, for actions without input.
+func bindEmpty(c echo.Context) error {
+	var none struct{}
+	return bind(c, &none, true)
+}
+
 func decodeError(err error) error {
 	var typeErr *json.UnmarshalTypeError
 	switch {

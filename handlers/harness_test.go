@@ -128,7 +128,7 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	clk := &clock{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
-	svc := workflows.New(db, authz, clk.Now)
+	svc := workflows.New(db, authz, clk.Now, workflows.DefaultRules())
 	e := handlers.New(handlers.Config{
 		Service: svc, Verifier: v, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Ready: db.Ping, OpenAPI: disputed.OpenAPI, BodyLimit: "1M",

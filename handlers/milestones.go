@@ -44,8 +44,7 @@ func (h *api) releaseMilestone(c echo.Context) (any, error) {
 }
 
 func (h *api) cancelMilestone(c echo.Context) (any, error) {
-	var req struct{}
-	if err := bind(c, &req, true); err != nil {
+	if err := bindEmpty(c); err != nil {
 		return nil, err
 	}
 	return h.svc.CancelMilestone(c.Request().Context(), actor(c), c.Param("id"))

@@ -16,18 +16,24 @@ import (
 // or a platform role from the token.
 type Relation string
 
-// Relations. User is every authenticated caller.
+// Relations. User is every authenticated caller; Party is either side of a
+// dispute; System is the service itself (deadlines, ledger answers).
 const (
-	User       Relation = "user"
-	Employer   Relation = "employer"
-	Freelancer Relation = "freelancer"
-	Support    Relation = "support"
-	Ledger     Relation = "ledger"
-	Arbitrator Relation = "arbitrator"
+	User               Relation = "user"
+	Employer           Relation = "employer"
+	Freelancer         Relation = "freelancer"
+	Party              Relation = "party"
+	Claimant           Relation = "claimant"
+	Respondent         Relation = "respondent"
+	Support            Relation = "support"
+	Ledger             Relation = "ledger"
+	Arbitrator         Relation = "arbitrator"
+	AssignedArbitrator Relation = "assigned_arbitrator"
+	System             Relation = "system"
 )
 
 // Relations lists every relation, for exhaustive policy tests.
-var Relations = []Relation{User, Employer, Freelancer, Support, Ledger, Arbitrator}
+var Relations = []Relation{User, Employer, Freelancer, Party, Claimant, Respondent, Support, Ledger, Arbitrator, AssignedArbitrator, System}
 
 //go:embed model.conf
 var modelText string

@@ -19,6 +19,19 @@ var allowed = map[string][]Relation{
 	"instruction/ack":    {Ledger},
 	"instruction/reject": {Ledger},
 	"balance/read":       {Support, Ledger},
+
+	"dispute/file":              {Employer, Freelancer},
+	"dispute/read":              {Party, AssignedArbitrator, Support, System},
+	"dispute/accept":            {Respondent},
+	"dispute/offer":             {Party},
+	"dispute/accept_offer":      {Party},
+	"dispute/reject_offer":      {Party},
+	"dispute/pay_fee":           {Party},
+	"dispute/withdraw":          {Claimant},
+	"dispute/assign_arbitrator": {Support},
+	"dispute/decide":            {AssignedArbitrator},
+	"dispute/fee_confirmed":     {System},
+	"dispute/expire":            {System},
 }
 
 func TestEveryRelationTimesEveryAction(t *testing.T) {

@@ -116,7 +116,7 @@ func (s *Service) settle(tx *gorm.DB, ins *models.Instruction, status, text stri
 		return err
 	}
 	if ins.MilestoneID == nil {
-		return nil
+		return s.settleFee(tx, ins)
 	}
 	var m models.Milestone
 	if err := first(lockForUpdate(tx), "milestone", &m, *ins.MilestoneID); err != nil {
@@ -145,34 +145,39 @@ func (s *Service) settle(tx *gorm.DB, ins *models.Instruction, status, text stri
 }
 
 // RunEmbeddedLedger executes up to batch pending instructions in feed order
-// as the embedded ledger: two journal legs each, then an ack. Instances on
-// one PostgreSQL skip rows another is executing. Returns how many it executed.
+// as the embedded ledger: two journal legs each, then an ack, one
+// instruction per transaction so a verdict's effects never wait on another
+// case's locks. Instances on one PostgreSQL skip rows another is executing.
+// Returns how many it executed.
 func (s *Service) RunEmbeddedLedger(ctx context.Context, batch int) (int, error) {
-	return inTx(ctx, s, func(tx *gorm.DB) (int, error) {
-		q := tx.Where("status = ?", models.InstructionPending).Order("seq").Limit(batch)
-		if s.db.Dialect == models.Postgres {
-			q = q.Clauses(skipLocked)
+	for n := 0; n < batch; n++ {
+		done, err := inTx(ctx, s, s.executeNext)
+		if err != nil || !done {
+			return n, err
 		}
-		var pending []models.Instruction
-		if err := q.Find(&pending).Error; err != nil {
-			return 0, err
-		}
-		for i := range pending {
-			ins := &pending[i]
-			now := s.now()
-			legs := []models.LedgerEntry{
-				{InstructionID: ins.ID, Account: ins.FromAccount, Currency: ins.Currency, Amount: -ins.Amount, CreatedAt: now},
-				{InstructionID: ins.ID, Account: ins.ToAccount, Currency: ins.Currency, Amount: ins.Amount, CreatedAt: now},
-			}
-			if err := tx.Create(&legs).Error; err != nil {
-				return 0, err
-			}
-			if err := s.settle(tx, ins, models.InstructionAcked, fmt.Sprintf("embedded:%d", legs[0].ID)); err != nil {
-				return 0, err
-			}
-		}
-		return len(pending), nil
-	})
+	}
+	return batch, nil
+}
+
+func (s *Service) executeNext(tx *gorm.DB) (bool, error) {
+	q := tx.Where("status = ?", models.InstructionPending).Order("seq").Limit(1)
+	if s.db.Dialect == models.Postgres {
+		q = q.Clauses(skipLocked)
+	}
+	var pending []models.Instruction
+	if err := q.Find(&pending).Error; err != nil || len(pending) == 0 {
+		return false, err
+	}
+	ins := &pending[0]
+	now := s.now()
+	legs := []models.LedgerEntry{
+		{InstructionID: ins.ID, Account: ins.FromAccount, Currency: ins.Currency, Amount: -ins.Amount, CreatedAt: now},
+		{InstructionID: ins.ID, Account: ins.ToAccount, Currency: ins.Currency, Amount: ins.Amount, CreatedAt: now},
+	}
+	if err := tx.Create(&legs).Error; err != nil {
+		return false, err
+	}
+	return true, s.settle(tx, ins, models.InstructionAcked, fmt.Sprintf("embedded:%d", legs[0].ID))
 }
 
 // Balance is an account's balance in one currency in the embedded journal.

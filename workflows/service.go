@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -21,17 +22,22 @@ import (
 
 // Service runs the commands and queries of the domain.
 type Service struct {
-	db    *models.DB
-	authz *policies.Authorizer
-	now   func() time.Time
+	db          *models.DB
+	authz       *policies.Authorizer
+	now         func() time.Time
+	rules       Rules
+	arbitrators sync.Map // user ids already recorded as arbitrators
 }
 
-// New builds a Service. now is the clock; tests inject their own.
-func New(db *models.DB, authz *policies.Authorizer, now func() time.Time) *Service {
+// New builds a Service. now is the clock; tests inject their own. Times are
+// kept to the microsecond, the precision PostgreSQL stores, so what is
+// hashed is what is read back.
+func New(db *models.DB, authz *policies.Authorizer, now func() time.Time, rules Rules) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, authz: authz, now: func() time.Time { return now().UTC() }}
+	return &Service{db: db, authz: authz, rules: rules,
+		now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
 }
 
 // Actor is the authenticated caller: a user id and the platform roles its
@@ -89,6 +95,8 @@ func lockForUpdate(tx *gorm.DB) *gorm.DB {
 // skipLocked lets several instances share a queue on PostgreSQL: each takes
 // rows no other transaction holds.
 var skipLocked = clause.Locking{Strength: "UPDATE", Options: clause.LockingOptionsSkipLocked}
+
+var onConflictDoNothing = clause.OnConflict{DoNothing: true}
 
 func first[T any](tx *gorm.DB, what string, dest *T, id string) error {
 	err := tx.Where("id = ?", id).Take(dest).Error

@@ -4,8 +4,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/disputed/disputed/workflows"
 )
 
 // config is every setting, read from the environment with defaults.
@@ -18,6 +22,8 @@ type config struct {
 	JWKSURL       string // or with a JWKS endpoint
 	BodyLimit     string
 	LedgerEvery   time.Duration
+	DeadlineEvery time.Duration
+	Rules         workflows.Rules
 }
 
 func loadConfig() (config, error) {
@@ -34,10 +40,56 @@ func loadConfig() (config, error) {
 	if c.LedgerEvery, err = time.ParseDuration(env("DISPUTED_LEDGER_INTERVAL", "200ms")); err != nil {
 		return c, fmt.Errorf("DISPUTED_LEDGER_INTERVAL: %w", err)
 	}
+	if c.DeadlineEvery, err = time.ParseDuration(env("DISPUTED_DEADLINE_INTERVAL", "1s")); err != nil {
+		return c, fmt.Errorf("DISPUTED_DEADLINE_INTERVAL: %w", err)
+	}
+	if c.Rules, err = loadRules(); err != nil {
+		return c, err
+	}
 	if c.Ledger != "embedded" && c.Ledger != "external" {
 		return c, fmt.Errorf("DISPUTED_LEDGER must be embedded or external, not %q", c.Ledger)
 	}
 	return c, nil
+}
+
+var percentPattern = regexp.MustCompile(`^(\d{1,3})(?:\.(\d{1,2}))?$`)
+
+// loadRules reads the dispute process's numbers. The fee percent may have
+// two decimals ("2.5"); it is kept as basis points so no float touches money.
+func loadRules() (workflows.Rules, error) {
+	r := workflows.DefaultRules()
+	for name, dst := range map[string]*time.Duration{
+		"DISPUTED_RESPONSE_WINDOW_FREELANCER": &r.ResponseWindowFreelancer,
+		"DISPUTED_RESPONSE_WINDOW_EMPLOYER":   &r.ResponseWindowEmployer,
+		"DISPUTED_FEE_WINDOW":                 &r.FeeWindow,
+	} {
+		if v := os.Getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return r, fmt.Errorf("%s: want a positive Go duration such as 96h, got %q", name, v)
+			}
+			*dst = d
+		}
+	}
+	if v := os.Getenv("DISPUTED_FEE_PERCENT"); v != "" {
+		m := percentPattern.FindStringSubmatch(v)
+		if m == nil {
+			return r, fmt.Errorf("DISPUTED_FEE_PERCENT: want a percentage with at most two decimals, such as 5 or 2.5, got %q", v)
+		}
+		whole, _ := strconv.ParseInt(m[1], 10, 64)
+		frac, _ := strconv.ParseInt((m[2] + "00")[:2], 10, 64)
+		if r.FeeBasisPoints = whole*100 + frac; r.FeeBasisPoints > 10000 {
+			return r, fmt.Errorf("DISPUTED_FEE_PERCENT: at most 100, got %q", v)
+		}
+	}
+	if v := os.Getenv("DISPUTED_FEE_MINIMUM"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 0 {
+			return r, fmt.Errorf("DISPUTED_FEE_MINIMUM: want minor units (an integer >= 0), got %q", v)
+		}
+		r.FeeMinimum = n
+	}
+	return r, nil
 }
 
 func env(name, def string) string {
@@ -49,8 +101,10 @@ func env(name, def string) string {
 
 // print writes the effective configuration, the database password masked.
 func (c config) print(w io.Writer) {
-	fmt.Fprintf(w, "disputed config: addr=%s data_dir=%s database=%s ledger=%s auth=%s body_limit=%s\n",
-		c.Addr, c.DataDir, maskURL(c.DatabaseURL), c.Ledger, c.authSource(), c.BodyLimit)
+	fmt.Fprintf(w, "disputed config: addr=%s data_dir=%s database=%s ledger=%s auth=%s body_limit=%s "+
+		"response_window_freelancer=%s response_window_employer=%s fee_window=%s fee_basis_points=%d fee_minimum=%d\n",
+		c.Addr, c.DataDir, maskURL(c.DatabaseURL), c.Ledger, c.authSource(), c.BodyLimit,
+		c.Rules.ResponseWindowFreelancer, c.Rules.ResponseWindowEmployer, c.Rules.FeeWindow, c.Rules.FeeBasisPoints, c.Rules.FeeMinimum)
 }
 
 func (c config) authSource() string {

@@ -94,7 +94,7 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	svc := workflows.New(db, authz, time.Now)
+	svc := workflows.New(db, authz, time.Now, cfg.Rules)
 	e := handlers.New(handlers.Config{
 		Service: svc, Verifier: verify, Log: log, Ready: db.Ping,
 		OpenAPI: disputed.OpenAPI, BodyLimit: cfg.BodyLimit,
@@ -102,12 +102,11 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 
 	var background sync.WaitGroup
 	workCtx, stopWork := context.WithCancel(context.Background())
+	every(&background, workCtx, cfg.DeadlineEvery, log, "deadlines", svc.RunDeadlines)
 	if cfg.Ledger == "embedded" {
-		background.Add(1)
-		go func() {
-			defer background.Done()
-			runEmbeddedLedger(workCtx, svc, cfg.LedgerEvery, log)
-		}()
+		every(&background, workCtx, cfg.LedgerEvery, log, "embedded ledger", func(ctx context.Context) (int, error) {
+			return svc.RunEmbeddedLedger(ctx, 100)
+		})
 	}
 
 	srv := &http.Server{Addr: cfg.Addr, Handler: e, ReadHeaderTimeout: 10 * time.Second}
@@ -134,25 +133,32 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	return nil
 }
 
-// runEmbeddedLedger executes pending instructions until ctx ends. Each batch
-// is one transaction, so stopping leaves nothing half done.
-func runEmbeddedLedger(ctx context.Context, svc *workflows.Service, every time.Duration, log *slog.Logger) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		n, err := svc.RunEmbeddedLedger(context.WithoutCancel(ctx), 100)
-		if err != nil {
-			log.Error("embedded ledger", "err", err)
+// every runs step in the background until ctx ends, again at once while it
+// reports work done, else after interval. Each step commits its own
+// transactions and is never cancelled half way, so stopping leaves nothing
+// half done.
+func every(wg *sync.WaitGroup, ctx context.Context, interval time.Duration, log *slog.Logger, name string,
+	step func(context.Context) (int, error)) {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			n, err := step(context.WithoutCancel(ctx))
+			if err != nil {
+				log.Error(name, "err", err)
+			}
+			if n > 0 && err == nil && ctx.Err() == nil {
+				continue
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
 		}
-		if n == 100 {
-			continue // more waiting
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	}()
 }
 
 type roles []string

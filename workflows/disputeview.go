@@ -1,0 +1,214 @@
+package workflows
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/disputed/disputed/models"
+	"github.com/disputed/disputed/policies"
+)
+
+// DisputeView is a case as a caller reads it, with the actions the caller
+// may take now.
+type DisputeView struct {
+	ID             string              `json:"id"`
+	ProjectID      string              `json:"project_id"`
+	Milestones     []DisputedMilestone `json:"milestones"`
+	ClaimantID     string              `json:"claimant_id"`
+	ClaimantRole   string              `json:"claimant_role"`
+	RespondentID   string              `json:"respondent_id"`
+	RespondentRole string              `json:"respondent_role"`
+	Reason         string              `json:"reason"`
+	Description    string              `json:"description"`
+	Currency       string              `json:"currency"`
+	TotalAmount    int64               `json:"total_amount"`
+	ClaimAmount    int64               `json:"claim_amount"`
+	Stage          Stage               `json:"stage"`
+	Outcome        *Outcome            `json:"outcome"`
+	Fee            Fee                 `json:"fee"`
+	Offers         CurrentOffers       `json:"offers"`
+	DeadlineAt     *time.Time          `json:"deadline_at"`
+	DeadlineKind   *string             `json:"deadline_kind"`
+	ArbitratorID   *string             `json:"arbitrator_id"`
+	Version        int64               `json:"version"`
+	Actions        []Action            `json:"actions"`
+	CreatedAt      time.Time           `json:"created_at"`
+	UpdatedAt      time.Time           `json:"updated_at"`
+	ResolvedAt     *time.Time          `json:"resolved_at"`
+}
+
+// DisputedMilestone is one milestone of a case and the amount disputed in it.
+type DisputedMilestone struct {
+	MilestoneID string `json:"milestone_id"`
+	Amount      int64  `json:"amount"`
+}
+
+// Outcome is how a case ended. Release + return + kept in escrow is the
+// disputed total; only a withdrawal keeps money in escrow (the milestones
+// are held again).
+type Outcome struct {
+	Kind          string `json:"kind"`
+	ReleaseAmount int64  `json:"release_amount"`
+	ReturnAmount  int64  `json:"return_amount"`
+	KeptInEscrow  int64  `json:"kept_in_escrow"`
+	Rationale     string `json:"rationale,omitempty"`
+	FeeRefund     string `json:"fee_refund"`
+}
+
+// Fee is the arbitration fee each party pays to escalate, and who has paid.
+type Fee struct {
+	Amount     int64  `json:"amount"`
+	Employer   string `json:"employer"`
+	Freelancer string `json:"freelancer"`
+	FirstPayer string `json:"first_payer,omitempty"`
+}
+
+// CurrentOffers are each party's open offer, if any.
+type CurrentOffers struct {
+	Employer   *models.Offer `json:"employer"`
+	Freelancer *models.Offer `json:"freelancer"`
+}
+
+func (s *Service) view(tx *gorm.DB, d *models.Dispute, a Actor) (*DisputeView, error) {
+	v := &DisputeView{
+		ID: d.ID, ProjectID: d.ProjectID, ClaimantID: d.ClaimantID, ClaimantRole: d.ClaimantRole,
+		RespondentID: d.RespondentID, RespondentRole: other(d.ClaimantRole), Reason: d.Reason,
+		Description: d.Description, Currency: d.Currency, TotalAmount: d.TotalAmount, ClaimAmount: d.ClaimAmount,
+		Stage: Stage(d.Stage), DeadlineAt: d.DeadlineAt, ArbitratorID: d.ArbitratorID, Version: d.Version,
+		Fee:       Fee{Amount: d.FeeAmount, Employer: d.EmployerFee, Freelancer: d.FreelancerFee, FirstPayer: d.FirstPayer},
+		CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt, ResolvedAt: d.ResolvedAt,
+	}
+	if d.DeadlineKind != "" {
+		v.DeadlineKind = &d.DeadlineKind
+	}
+	if d.Outcome != nil {
+		v.Outcome = &Outcome{Kind: *d.Outcome, Rationale: d.Rationale, FeeRefund: d.FeeRefund, KeptInEscrow: d.TotalAmount}
+		if d.ReleaseAmount != nil {
+			v.Outcome.ReleaseAmount, v.Outcome.ReturnAmount, v.Outcome.KeptInEscrow = *d.ReleaseAmount, *d.ReturnAmount, 0
+		}
+	}
+	if err := tx.Model(&models.DisputeMilestone{}).Where("dispute_id = ?", d.ID).Order("milestone_id").
+		Find(&v.Milestones).Error; err != nil {
+		return nil, err
+	}
+	var open []models.Offer
+	if err := tx.Where("dispute_id = ? AND status = ?", d.ID, offerOpen).Find(&open).Error; err != nil {
+		return nil, err
+	}
+	for i := range open {
+		if open[i].Party == RoleEmployer {
+			v.Offers.Employer = &open[i]
+		} else {
+			v.Offers.Freelancer = &open[i]
+		}
+	}
+	v.Actions = s.allowedActions(d, disputeRelations(a, d), v.Offers)
+	return v, nil
+}
+
+// allowedActions answers "what may this caller do now" from the machine,
+// the policy and the data guards the commands check.
+func (s *Service) allowedActions(d *models.Dispute, rels []policies.Relation, offers CurrentOffers) []Action {
+	role := roleOf(d, "")
+	for _, r := range rels {
+		if r == policies.Employer || r == policies.Freelancer {
+			role = string(r)
+		}
+	}
+	out := []Action{}
+	for _, t := range Machine {
+		if t.From != Stage(d.Stage) || t.Who == policies.System || !slices.Contains(rels, t.Who) ||
+			!s.authz.Allowed(rels, "dispute", string(t.Action)) || slices.Contains(out, t.Action) {
+			continue
+		}
+		switch t.Action {
+		case ActionPayFee:
+			if *feeStatus(d, role) != FeeUnpaid {
+				continue
+			}
+		case ActionAcceptOffer, ActionRejectOffer:
+			theirs := offers.Employer
+			if role == RoleEmployer {
+				theirs = offers.Freelancer
+			}
+			if theirs == nil {
+				continue
+			}
+		}
+		out = append(out, t.Action)
+	}
+	return out
+}
+
+// GetDispute reads a case. Errors: KindNotFound.
+func (s *Service) GetDispute(ctx context.Context, a Actor, id string) (*DisputeView, error) {
+	db := s.db.WithContext(ctx)
+	var d models.Dispute
+	if err := first(db, "dispute", &d, id); err != nil {
+		return nil, err
+	}
+	if err := s.authorize(disputeRelations(a, &d), "dispute", "read"); err != nil {
+		return nil, err
+	}
+	return s.view(db, &d, a)
+}
+
+// DisputeSummary is a case in a list.
+type DisputeSummary struct {
+	ID           string     `json:"id"`
+	ProjectID    string     `json:"project_id"`
+	ClaimantID   string     `json:"claimant_id"`
+	RespondentID string     `json:"respondent_id"`
+	Currency     string     `json:"currency"`
+	TotalAmount  int64      `json:"total_amount"`
+	Stage        string     `json:"stage"`
+	Outcome      *string    `json:"outcome"`
+	DeadlineAt   *time.Time `json:"deadline_at"`
+	ArbitratorID *string    `json:"arbitrator_id"`
+	Version      int64      `json:"version"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+}
+
+// ListDisputes lists the caller's cases, newest first: as a party or as the
+// assigned arbitrator; support sees every case. stage filters if set.
+func (s *Service) ListDisputes(ctx context.Context, a Actor, stage string, page PageRequest) (Page[DisputeSummary], error) {
+	q := s.db.WithContext(ctx).Model(&models.Dispute{})
+	if !slices.Contains(a.roleRelations(), policies.Support) {
+		q = q.Where("(claimant_id = ? OR respondent_id = ? OR arbitrator_id = ?)", a.ID, a.ID, a.ID)
+	}
+	if stage != "" {
+		q = q.Where("stage = ?", stage)
+	}
+	return pageByID(q, page, func(d DisputeSummary) string { return d.ID })
+}
+
+// Offers lists every offer of a case, oldest first: the negotiation history.
+func (s *Service) Offers(ctx context.Context, a Actor, id string) ([]models.Offer, error) {
+	if _, err := s.GetDispute(ctx, a, id); err != nil {
+		return nil, err
+	}
+	out := []models.Offer{}
+	err := s.db.WithContext(ctx).Where("dispute_id = ?", id).Order("id").Find(&out).Error
+	return out, err
+}
+
+// RegisterArbitrator records a caller whose token carries the arbitrator
+// role, making it eligible for cases. Cheap after the first call.
+func (s *Service) RegisterArbitrator(ctx context.Context, a Actor) error {
+	if !slices.Contains(a.roleRelations(), policies.Arbitrator) {
+		return nil
+	}
+	if _, seen := s.arbitrators.Load(a.ID); seen {
+		return nil
+	}
+	err := s.db.WithContext(ctx).Clauses(onConflictDoNothing).
+		Create(&models.Arbitrator{UserID: a.ID, CreatedAt: s.now()}).Error
+	if err == nil {
+		s.arbitrators.Store(a.ID, true)
+	}
+	return err
+}
