@@ -13,10 +13,13 @@ type disputeJSON = workflows.DisputeView
 
 const arb = "arb-1"
 
-// as mints a token for who, with the arbitrator role for arbitrators.
+// as mints a token for who, with the role its name implies.
 func (h *harness) as(who string) string {
-	if who == arb {
+	switch who {
+	case arb:
 		return h.token(who, "arbitrator")
+	case "sup":
+		return h.token(who, "support")
 	}
 	return h.token(who)
 }
