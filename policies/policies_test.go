@@ -20,10 +20,10 @@ var allowed = map[string][]Relation{
 	"instruction/reject": {Ledger},
 	"balance/read":       {Support, Ledger},
 
-	"dispute/file":              {Employer, Freelancer},
+	"dispute/file":              {Party},
 	"dispute/read":              {Party, AssignedArbitrator, Support, System},
 	"dispute/accept":            {Respondent},
-	"dispute/offer":             {Party},
+	"dispute/offer":             {Party, Respondent},
 	"dispute/accept_offer":      {Party},
 	"dispute/reject_offer":      {Party},
 	"dispute/pay_fee":           {Party},

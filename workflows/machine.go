@@ -131,3 +131,17 @@ func Diagram() string {
 	b.WriteString("    resolved --> [*]\n    withdrawn --> [*]\n")
 	return b.String()
 }
+
+// Table renders Machine as a Markdown table, for the README.
+func Table() string {
+	var b strings.Builder
+	b.WriteString("| from | action | who | guard | to | starts |\n|---|---|---|---|---|---|\n")
+	for _, t := range Machine {
+		from := string(t.From)
+		if from == "" {
+			from = "(new)"
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", from, t.Action, t.Who, t.Guard, t.To, t.Starts)
+	}
+	return b.String()
+}

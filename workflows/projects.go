@@ -17,14 +17,15 @@ type NewProject struct {
 }
 
 // projectRelations are the caller's relations to a project: its part in it
-// from the data plus its token roles.
+// from the data (employer or freelancer, either being a party) plus its
+// token roles.
 func projectRelations(a Actor, p *models.Project) []policies.Relation {
 	rels := a.roleRelations()
 	switch a.ID {
 	case p.EmployerID:
-		rels = append(rels, policies.Employer)
+		rels = append(rels, policies.Employer, policies.Party)
 	case p.FreelancerID:
-		rels = append(rels, policies.Freelancer)
+		rels = append(rels, policies.Freelancer, policies.Party)
 	}
 	return rels
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"regexp"
 	"strconv"
@@ -117,21 +118,24 @@ func (c config) authSource() string {
 	return "local-key:" + localKeyPath(c.DataDir)
 }
 
-func maskURL(u string) string {
-	if u == "" {
+// maskURL hides passwords in a database URL, in its user info or its
+// query, and in key=value connection strings.
+func maskURL(raw string) string {
+	if raw == "" {
 		return "sqlite (data dir)"
 	}
-	scheme, rest, ok := strings.Cut(u, "://")
-	if !ok {
-		return "****"
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme == "" {
+		return passwordPattern.ReplaceAllString(raw, "${1}****")
 	}
-	creds, host, ok := strings.Cut(rest, "@")
-	if !ok {
-		return u
+	q := u.Query()
+	for k := range q {
+		if strings.Contains(strings.ToLower(k), "password") {
+			q.Set(k, "****")
+		}
 	}
-	user, _, hasPass := strings.Cut(creds, ":")
-	if hasPass {
-		return scheme + "://" + user + ":****@" + host
-	}
-	return u
+	u.RawQuery = q.Encode()
+	return u.Redacted()
 }
+
+var passwordPattern = regexp.MustCompile(`(?i)(password\s*=\s*)('[^']*'|\S+)`)

@@ -57,19 +57,30 @@ func createLocalKey(path string) (ed25519.PrivateKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	// O_EXCL: if two processes race to create it, one wins and the other reads it.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return localKey(filepath.Dir(path))
-	}
+	// Write a temporary file and link it into place: the key appears whole or
+	// not at all, and if another process won the race we use its key.
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".signing-key-*")
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	if err := pem.Encode(f, &pem.Block{Type: "PRIVATE KEY", Bytes: der}); err != nil {
+	defer os.Remove(tmp.Name())
+	if err := pem.Encode(tmp, &pem.Block{Type: "PRIVATE KEY", Bytes: der}); err != nil {
+		tmp.Close()
 		return nil, err
 	}
-	return priv, f.Sync()
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return nil, err
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, err
+	}
+	if err := os.Link(tmp.Name(), path); errors.Is(err, fs.ErrExist) {
+		return localKey(filepath.Dir(path))
+	} else if err != nil {
+		return nil, err
+	}
+	return priv, nil
 }
 
 // verifier builds the token verifier the configuration asks for.

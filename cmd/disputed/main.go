@@ -40,7 +40,7 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) error {
 	cmd := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
 	}
 	cfg, err := loadConfig()
@@ -51,6 +51,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	switch cmd {
 	case "serve":
+		if len(args) > 0 {
+			return errors.New("serve takes no arguments; it is configured by DISPUTED_* environment variables")
+		}
 		return serve(ctx, cfg, stderr)
 	case "migrate":
 		db, err := openMigrated(ctx, cfg, stderr)
@@ -59,9 +62,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 		return db.Close()
 	case "token":
-		return mintToken(cfg, args, stdout)
+		return mintToken(cfg, args, stdout, stderr)
 	}
-	return fmt.Errorf("unknown command %q (serve, migrate, token)", cmd)
+	return fmt.Errorf("unknown command %q; use serve (the default), migrate or token", cmd)
 }
 
 func openMigrated(ctx context.Context, cfg config, log io.Writer) (*models.DB, error) {
@@ -167,8 +170,9 @@ func (r *roles) String() string     { return strings.Join(*r, ",") }
 func (r *roles) Set(v string) error { *r = append(*r, v); return nil }
 
 // mintToken prints a token for the local development key, and nothing else.
-func mintToken(cfg config, args []string, stdout io.Writer) error {
+func mintToken(cfg config, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("token", flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	sub := fs.String("sub", "", "user id (required)")
 	ttl := fs.Duration("ttl", 24*time.Hour, "lifetime")
 	var rs roles

@@ -209,6 +209,9 @@ func TestMaskURL(t *testing.T) {
 		{"postgres://u:secret@h/db", []string{"postgres://u:", "@h/db"}, "secret"},
 		{"postgres://u@h/db", []string{"postgres://u@h/db"}, ""},
 		{"", []string{"sqlite"}, ""},
+		{"postgres://h/db?user=u&password=secret&sslmode=disable", []string{"user=u", "sslmode=disable"}, "secret"},
+		{"postgres://u:p%40ssword@h/db", []string{"@h/db"}, "ssword"},
+		{"host=h user=u password=secret dbname=d", []string{"host=h", "dbname=d"}, "secret"},
 	}
 	for _, tt := range tests {
 		got := maskURL(tt.in)
@@ -219,6 +222,34 @@ func TestMaskURL(t *testing.T) {
 		}
 		if tt.secret != "" && strings.Contains(got, tt.secret) {
 			t.Errorf("maskURL(%q) = %q leaks %q", tt.in, got, tt.secret)
+		}
+	}
+}
+
+// Several processes starting on a fresh data dir agree on one whole key.
+func TestConcurrentFirstKeyUse(t *testing.T) {
+	for round := 0; round < 20; round++ {
+		dir := t.TempDir()
+		keys := make(chan string, 8)
+		errs := make(chan error, 8)
+		for i := 0; i < 8; i++ {
+			go func() {
+				k, err := localKey(dir)
+				errs <- err
+				keys <- string(k)
+			}()
+		}
+		first := ""
+		for i := 0; i < 8; i++ {
+			if err := <-errs; err != nil {
+				t.Fatalf("round %d: %v", round, err)
+			}
+			k := <-keys
+			if first == "" {
+				first = k
+			} else if k != first {
+				t.Fatalf("round %d: processes got different keys", round)
+			}
 		}
 	}
 }
