@@ -26,7 +26,7 @@ type Config struct {
 	Ready func(context.Context) error
 	// OpenAPI is the contract, served at /openapi.yaml.
 	OpenAPI []byte
-	// BodyLimit caps JSON request bodies, e.g. "1M".
+	// BodyLimit caps JSON request bodies, e.g. "1M"; uploads have their own cap.
 	BodyLimit string
 }
 
@@ -71,6 +71,20 @@ func (h *api) routes() []route {
 		{http.MethodPost, "/v1/disputes/:id/decision", h.decide, http.StatusOK},
 		{http.MethodGet, "/v1/disputes/:id/events", h.events, http.StatusOK},
 		{http.MethodGet, "/v1/disputes/:id/events/verify", h.verifyEvents, http.StatusOK},
+		{http.MethodGet, "/v1/disputes/:id/evidence", h.listEvidence, http.StatusOK},
+		{http.MethodPost, "/v1/disputes/:id/evidence", h.submitEvidence, http.StatusCreated},
+		{http.MethodGet, "/v1/disputes/:id/bundle", h.bundle, http.StatusOK},
+		{http.MethodGet, "/v1/projects/:id/conversation", h.projectConversation, http.StatusOK},
+		{http.MethodPost, "/v1/conversations", h.createGroup, http.StatusCreated},
+		{http.MethodGet, "/v1/conversations/:id", h.getConversation, http.StatusOK},
+		{http.MethodPost, "/v1/conversations/:id/participants", h.addParticipant, http.StatusOK},
+		{http.MethodGet, "/v1/conversations/:id/messages", h.listMessages, http.StatusOK},
+		{http.MethodPost, "/v1/conversations/:id/messages", h.postMessage, http.StatusCreated},
+		{http.MethodPost, "/v1/files", h.uploadFile, http.StatusCreated},
+		{http.MethodPost, "/v1/reports", h.createReport, http.StatusCreated},
+		{http.MethodGet, "/v1/reports", h.listReports, http.StatusOK},
+		{http.MethodGet, "/v1/users/:id/sanctions", h.listSanctions, http.StatusOK},
+		{http.MethodPost, "/v1/users/:id/sanctions", h.createSanction, http.StatusCreated},
 	}
 }
 
@@ -80,7 +94,11 @@ func New(cfg Config) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = echo.ExtractIPDirect() // no proxy is trusted unless configured
 	e.HTTPErrorHandler = handleError(cfg.Log)
-	e.Use(middleware.RequestID(), requestLog(cfg.Log), middleware.Recover(), middleware.BodyLimit(cfg.BodyLimit))
+	e.Use(middleware.RequestID(), requestLog(cfg.Log), middleware.Recover())
+	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
+		Limit:   cfg.BodyLimit,
+		Skipper: func(c echo.Context) bool { return c.Path() == "/v1/files" }, // capped while streaming
+	}))
 
 	e.GET("/healthz", func(c echo.Context) error { return c.JSON(http.StatusOK, map[string]string{"status": "ok"}) })
 	e.GET("/readyz", func(c echo.Context) error {
@@ -97,6 +115,7 @@ func New(cfg Config) *echo.Echo {
 	for _, r := range h.routes() {
 		e.Add(r.method, r.path, h.serve(r), auth)
 	}
+	e.GET("/v1/files/:id", h.downloadFile, auth)
 	return e
 }
 

@@ -24,7 +24,7 @@ func TestDeadlinesFireOnceAcrossInstances(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	instances := []*workflows.Service{h.svc, workflows.New(h.db, authz, h.clock.Now, workflows.DefaultRules())}
+	instances := []*workflows.Service{h.svc, workflows.New(h.db, authz, workflows.Options{Rules: workflows.DefaultRules(), Now: h.clock.Now})}
 	var wg sync.WaitGroup
 	fired := make([]int, len(instances))
 	for i, svc := range instances {

@@ -123,10 +123,10 @@ func TestPathRespondentAcceptsClaim(t *testing.T) {
 	}
 	h.post(h.token(emp), "/v1/milestones/"+m.ID+"/release", nil).problem(409, "milestone_disputed")
 	h.post(h.token(fl), "/v1/milestones/"+m.ID+"/cancel", nil).problem(409, "milestone_disputed")
-	if got := h.dispute(emp, d.ID).Actions; fmt.Sprint(got) != "[accept offer]" {
+	if got := h.dispute(emp, d.ID).Actions; fmt.Sprint(got) != "[accept offer submit_evidence]" {
 		t.Fatalf("respondent actions %v", got)
 	}
-	if got := h.dispute(fl, d.ID).Actions; fmt.Sprint(got) != "[withdraw]" {
+	if got := h.dispute(fl, d.ID).Actions; fmt.Sprint(got) != "[withdraw submit_evidence]" {
 		t.Fatalf("claimant actions %v", got)
 	}
 	h.post(h.token(fl), "/v1/disputes/"+d.ID+"/accept", nil).problem(403, "forbidden")
@@ -195,7 +195,7 @@ func TestPathEscalatedOtherPartyNeverPays(t *testing.T) {
 		!d.DeadlineAt.Equal(h.clock.Now().Add(96*time.Hour)) {
 		t.Fatalf("escalated %+v", d)
 	}
-	if fmt.Sprint(h.dispute(fl, d.ID).Actions) != "[offer accept_offer reject_offer pay_fee withdraw]" {
+	if fmt.Sprint(h.dispute(fl, d.ID).Actions) != "[offer accept_offer reject_offer pay_fee withdraw submit_evidence]" {
 		t.Fatalf("freelancer actions %v", h.dispute(fl, d.ID).Actions)
 	}
 	h.clock.Advance(95 * time.Hour)

@@ -103,6 +103,9 @@ func (c *clock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
+// testMaxUpload is the upload cap in tests: small, to test it cheaply.
+const testMaxUpload = 64 << 10
+
 type harness struct {
 	t     *testing.T
 	db    *models.DB
@@ -128,7 +131,10 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	clk := &clock{now: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}
-	svc := workflows.New(db, authz, clk.Now, workflows.DefaultRules())
+	svc := workflows.New(db, authz, workflows.Options{
+		Rules: workflows.DefaultRules(), Now: clk.Now,
+		Files: models.NewDiskStore(t.TempDir()), MaxUpload: testMaxUpload,
+	})
 	e := handlers.New(handlers.Config{
 		Service: svc, Verifier: v, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Ready: db.Ping, OpenAPI: disputed.OpenAPI, BodyLimit: "1M",

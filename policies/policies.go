@@ -30,10 +30,11 @@ const (
 	Arbitrator         Relation = "arbitrator"
 	AssignedArbitrator Relation = "assigned_arbitrator"
 	System             Relation = "system"
+	Participant        Relation = "participant"
 )
 
 // Relations lists every relation, for exhaustive policy tests.
-var Relations = []Relation{User, Employer, Freelancer, Party, Claimant, Respondent, Support, Ledger, Arbitrator, AssignedArbitrator, System}
+var Relations = []Relation{User, Employer, Freelancer, Party, Claimant, Respondent, Support, Ledger, Arbitrator, AssignedArbitrator, System, Participant}
 
 //go:embed model.conf
 var modelText string

@@ -32,6 +32,17 @@ var allowed = map[string][]Relation{
 	"dispute/decide":            {AssignedArbitrator},
 	"dispute/fee_confirmed":     {System},
 	"dispute/expire":            {System},
+	"dispute/submit_evidence":   {Party},
+
+	"conversation/read":            {Participant, Support, AssignedArbitrator},
+	"conversation/post":            {Participant},
+	"conversation/create":          {Party},
+	"conversation/add_participant": {Party},
+	"file/upload":                  {User},
+	"report/create":                {User},
+	"report/read":                  {Support},
+	"sanction/create":              {Support},
+	"sanction/read":                {Support},
 }
 
 func TestEveryRelationTimesEveryAction(t *testing.T) {

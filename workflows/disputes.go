@@ -125,6 +125,9 @@ func (s *Service) FileDispute(ctx context.Context, a Actor, in NewDispute) (*Dis
 		if !s.authz.Allowed(rels, "dispute", string(ActionFile)) {
 			return nil, forbidden("only the project's employer or freelancer may file a dispute")
 		}
+		if err := s.ensureNotSuspended(tx, a.ID); err != nil {
+			return nil, err
+		}
 		var total int64
 		for _, m := range ms {
 			switch {
@@ -199,11 +202,7 @@ func (s *Service) loadDispute(tx *gorm.DB, a Actor, id string) (*models.Dispute,
 func (s *Service) command(ctx context.Context, a Actor, id string, action Action,
 	apply func(tx *gorm.DB, d *models.Dispute, t *Transition) error) (*DisputeView, error) {
 	return inTx(ctx, s, func(tx *gorm.DB) (*DisputeView, error) {
-		d, rels, err := s.loadDispute(tx, a, id)
-		if err != nil {
-			return nil, err
-		}
-		t, err := s.transition(Stage(d.Stage), action, rels)
+		d, t, err := s.begin(tx, a, id, action)
 		if err != nil {
 			return nil, err
 		}
@@ -212,6 +211,16 @@ func (s *Service) command(ctx context.Context, a Actor, id string, action Action
 		}
 		return s.saveAndView(tx, d, a)
 	})
+}
+
+// begin locks the case and finds the transition the caller asks for.
+func (s *Service) begin(tx *gorm.DB, a Actor, id string, action Action) (*models.Dispute, *Transition, error) {
+	d, rels, err := s.loadDispute(tx, a, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := s.transition(Stage(d.Stage), action, rels)
+	return d, t, err
 }
 
 // enter moves the case to t.To, clearing a deadline left behind and

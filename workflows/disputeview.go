@@ -146,14 +146,11 @@ func (s *Service) allowedActions(d *models.Dispute, rels []policies.Relation, of
 // GetDispute reads a case. Errors: KindNotFound.
 func (s *Service) GetDispute(ctx context.Context, a Actor, id string) (*DisputeView, error) {
 	db := s.db.WithContext(ctx)
-	var d models.Dispute
-	if err := first(db, "dispute", &d, id); err != nil {
+	d, _, err := s.readDispute(db, a, id)
+	if err != nil {
 		return nil, err
 	}
-	if err := s.authorize(disputeRelations(a, &d), "dispute", "read"); err != nil {
-		return nil, err
-	}
-	return s.view(db, &d, a)
+	return s.view(db, d, a)
 }
 
 // DisputeSummary is a case in a list.

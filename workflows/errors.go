@@ -52,6 +52,10 @@ func forbidden(format string, args ...any) error {
 	return &Error{Kind: KindForbidden, Code: "forbidden", Detail: fmt.Sprintf(format, args...)}
 }
 
+// errSuspended refuses a suspended user what a suspension takes away.
+var errSuspended = &Error{Kind: KindForbidden, Code: "user_suspended",
+	Detail: "your account is suspended: you may read and answer your open disputes, but not post messages, create projects or file disputes"}
+
 func conflict(code, format string, args ...any) error {
 	return &Error{Kind: KindConflict, Code: code, Detail: fmt.Sprintf(format, args...)}
 }

@@ -43,11 +43,12 @@ const (
 	ActionDecide       Action = "decide"
 	ActionFeeConfirmed Action = "fee_confirmed"
 	ActionExpire       Action = "expire"
+	ActionEvidence     Action = "submit_evidence"
 )
 
 // Actions lists every action.
 var Actions = []Action{ActionFile, ActionAcceptClaim, ActionOffer, ActionAcceptOffer, ActionRejectOffer,
-	ActionPayFee, ActionWithdraw, ActionAssign, ActionDecide, ActionFeeConfirmed, ActionExpire}
+	ActionPayFee, ActionWithdraw, ActionAssign, ActionDecide, ActionFeeConfirmed, ActionExpire, ActionEvidence}
 
 // Deadline kinds a transition can start.
 const (
@@ -76,6 +77,7 @@ var Machine = []Transition{
 	{StageAwaitingResponse, ActionOffer, policies.Respondent, "counter-offer", StageNegotiation, ""},
 	{StageAwaitingResponse, ActionWithdraw, policies.Claimant, "", StageWithdrawn, ""},
 	{StageAwaitingResponse, ActionExpire, policies.System, "response window passed", StageResolved, ""},
+	{StageAwaitingResponse, ActionEvidence, policies.Party, "", StageAwaitingResponse, ""},
 
 	{StageNegotiation, ActionOffer, policies.Party, "replaces the party's open offer", StageNegotiation, ""},
 	{StageNegotiation, ActionAcceptOffer, policies.Party, "the other party's open offer", StageResolved, ""},
@@ -83,6 +85,7 @@ var Machine = []Transition{
 	{StageNegotiation, ActionPayFee, policies.Party, "own fee unpaid", StageNegotiation, ""},
 	{StageNegotiation, ActionFeeConfirmed, policies.System, "ledger acknowledged the first fee", StageFinalOffers, DeadlineFee},
 	{StageNegotiation, ActionWithdraw, policies.Claimant, "", StageWithdrawn, ""},
+	{StageNegotiation, ActionEvidence, policies.Party, "", StageNegotiation, ""},
 
 	{StageFinalOffers, ActionOffer, policies.Party, "replaces the party's open offer", StageFinalOffers, ""},
 	{StageFinalOffers, ActionAcceptOffer, policies.Party, "the other party's open offer", StageResolved, ""},
@@ -92,6 +95,7 @@ var Machine = []Transition{
 	{StageFinalOffers, ActionAssign, policies.Support, "arbitrator not a party", StageFinalOffers, ""},
 	{StageFinalOffers, ActionWithdraw, policies.Claimant, "", StageWithdrawn, ""},
 	{StageFinalOffers, ActionExpire, policies.System, "fee window passed, other fee unpaid", StageResolved, ""},
+	{StageFinalOffers, ActionEvidence, policies.Party, "last chance: evidence closes at arbitration", StageFinalOffers, ""},
 
 	{StageArbitration, ActionAssign, policies.Support, "arbitrator not a party", StageArbitration, ""},
 	{StageArbitration, ActionDecide, policies.AssignedArbitrator, "", StageResolved, ""},

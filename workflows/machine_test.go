@@ -16,24 +16,26 @@ import (
 var allowedByStage = map[Stage]map[Action][]string{
 	StageAwaitingResponse: {
 		ActionAcceptClaim: {"respondent"}, ActionOffer: {"respondent"}, ActionWithdraw: {"claimant"}, ActionExpire: {"system"},
+		ActionEvidence: {"claimant", "respondent"},
 	},
 	StageNegotiation: {
 		ActionOffer: {"claimant", "respondent"}, ActionAcceptOffer: {"claimant", "respondent"},
 		ActionRejectOffer: {"claimant", "respondent"}, ActionPayFee: {"claimant", "respondent"},
-		ActionFeeConfirmed: {"system"}, ActionWithdraw: {"claimant"},
+		ActionFeeConfirmed: {"system"}, ActionWithdraw: {"claimant"}, ActionEvidence: {"claimant", "respondent"},
 	},
 	StageFinalOffers: {
 		ActionOffer: {"claimant", "respondent"}, ActionAcceptOffer: {"claimant", "respondent"},
 		ActionRejectOffer: {"claimant", "respondent"}, ActionPayFee: {"claimant", "respondent"},
 		ActionFeeConfirmed: {"system"}, ActionAssign: {"support"}, ActionWithdraw: {"claimant"}, ActionExpire: {"system"},
+		ActionEvidence: {"claimant", "respondent"},
 	},
 	StageArbitration: {ActionAssign: {"support"}, ActionDecide: {"assigned arbitrator"}},
 }
 
 // What each caller may do in some stage; outside it the policy answers 403.
 var mayEver = map[string][]Action{
-	"claimant":            {ActionOffer, ActionAcceptOffer, ActionRejectOffer, ActionPayFee, ActionWithdraw},
-	"respondent":          {ActionAcceptClaim, ActionOffer, ActionAcceptOffer, ActionRejectOffer, ActionPayFee},
+	"claimant":            {ActionOffer, ActionAcceptOffer, ActionRejectOffer, ActionPayFee, ActionWithdraw, ActionEvidence},
+	"respondent":          {ActionAcceptClaim, ActionOffer, ActionAcceptOffer, ActionRejectOffer, ActionPayFee, ActionEvidence},
 	"assigned arbitrator": {ActionDecide},
 	"support":             {ActionAssign},
 	"system":              {ActionFeeConfirmed, ActionExpire},

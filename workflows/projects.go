@@ -31,7 +31,8 @@ func projectRelations(a Actor, p *models.Project) []policies.Relation {
 }
 
 // CreateProject makes the caller the employer of a new project with the
-// named freelancer. Errors: KindInvalid (freelancer is the caller).
+// named freelancer, and opens their conversation. Errors: KindInvalid
+// (freelancer is the caller); KindForbidden (suspended).
 func (s *Service) CreateProject(ctx context.Context, a Actor, in NewProject) (*models.Project, error) {
 	if !s.authz.Allowed(a.roleRelations(), "project", "create") {
 		return nil, forbidden("you may not create projects")
@@ -40,11 +41,17 @@ func (s *Service) CreateProject(ctx context.Context, a Actor, in NewProject) (*m
 		return nil, invalid("validation_failed", "freelancer_id", "must be someone other than the employer")
 	}
 	return inTx(ctx, s, func(tx *gorm.DB) (*models.Project, error) {
+		if err := s.ensureNotSuspended(tx, a.ID); err != nil {
+			return nil, err
+		}
 		p := &models.Project{
 			ID: newID("prj"), Title: in.Title, EmployerID: a.ID, FreelancerID: in.FreelancerID,
 			Currency: in.Currency, CreatedAt: s.now(),
 		}
-		return p, tx.Create(p).Error
+		if err := tx.Create(p).Error; err != nil {
+			return nil, err
+		}
+		return p, s.createProjectConversation(tx, p)
 	})
 }
 

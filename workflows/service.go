@@ -26,17 +26,29 @@ type Service struct {
 	authz       *policies.Authorizer
 	now         func() time.Time
 	rules       Rules
+	files       FileStore
+	maxUpload   int64
 	arbitrators sync.Map // user ids already recorded as arbitrators
 }
 
-// New builds a Service. now is the clock; tests inject their own. Times are
-// kept to the microsecond, the precision PostgreSQL stores, so what is
-// hashed is what is read back.
-func New(db *models.DB, authz *policies.Authorizer, now func() time.Time, rules Rules) *Service {
+// Options are a Service's collaborators and limits.
+type Options struct {
+	Rules Rules
+	// Files keeps uploaded content; MaxUpload caps one file, in bytes.
+	Files     FileStore
+	MaxUpload int64
+	// Now is the clock (default time.Now); tests inject their own.
+	Now func() time.Time
+}
+
+// New builds a Service. Times are kept to the microsecond, the precision
+// PostgreSQL stores, so what is hashed is what is read back.
+func New(db *models.DB, authz *policies.Authorizer, opts Options) *Service {
+	now := opts.Now
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, authz: authz, rules: rules,
+	return &Service{db: db, authz: authz, rules: opts.Rules, files: opts.Files, maxUpload: opts.MaxUpload,
 		now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
 }
 

@@ -65,16 +65,13 @@ func (s *Service) Events(ctx context.Context, a Actor, id string) ([]Event, erro
 
 func (s *Service) readEvents(ctx context.Context, a Actor, id string) (*models.Dispute, []models.DisputeEvent, error) {
 	db := s.db.WithContext(ctx)
-	var d models.Dispute
-	if err := first(db, "dispute", &d, id); err != nil {
-		return nil, nil, err
-	}
-	if err := s.authorize(disputeRelations(a, &d), "dispute", "read"); err != nil {
+	d, _, err := s.readDispute(db, a, id)
+	if err != nil {
 		return nil, nil, err
 	}
 	var evs []models.DisputeEvent
-	err := db.Where("dispute_id = ?", id).Order("idx").Find(&evs).Error
-	return &d, evs, err
+	err = db.Where("dispute_id = ?", id).Order("idx").Find(&evs).Error
+	return d, evs, err
 }
 
 // Verification says whether a timeline's hash chain holds, and where it

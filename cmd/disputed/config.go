@@ -25,6 +25,7 @@ type config struct {
 	LedgerEvery   time.Duration
 	DeadlineEvery time.Duration
 	Rules         workflows.Rules
+	MaxUpload     int64
 }
 
 func loadConfig() (config, error) {
@@ -43,6 +44,9 @@ func loadConfig() (config, error) {
 	}
 	if c.DeadlineEvery, err = time.ParseDuration(env("DISPUTED_DEADLINE_INTERVAL", "1s")); err != nil {
 		return c, fmt.Errorf("DISPUTED_DEADLINE_INTERVAL: %w", err)
+	}
+	if c.MaxUpload, err = strconv.ParseInt(env("DISPUTED_MAX_UPLOAD", strconv.Itoa(25<<20)), 10, 64); err != nil || c.MaxUpload <= 0 {
+		return c, fmt.Errorf("DISPUTED_MAX_UPLOAD: want a size in bytes, got %q", os.Getenv("DISPUTED_MAX_UPLOAD"))
 	}
 	if c.Rules, err = loadRules(); err != nil {
 		return c, err
@@ -102,9 +106,9 @@ func env(name, def string) string {
 
 // print writes the effective configuration, the database password masked.
 func (c config) print(w io.Writer) {
-	fmt.Fprintf(w, "disputed config: addr=%s data_dir=%s database=%s ledger=%s auth=%s body_limit=%s "+
+	fmt.Fprintf(w, "disputed config: addr=%s data_dir=%s database=%s ledger=%s auth=%s body_limit=%s max_upload=%d "+
 		"response_window_freelancer=%s response_window_employer=%s fee_window=%s fee_basis_points=%d fee_minimum=%d\n",
-		c.Addr, c.DataDir, maskURL(c.DatabaseURL), c.Ledger, c.authSource(), c.BodyLimit,
+		c.Addr, c.DataDir, maskURL(c.DatabaseURL), c.Ledger, c.authSource(), c.BodyLimit, c.MaxUpload,
 		c.Rules.ResponseWindowFreelancer, c.Rules.ResponseWindowEmployer, c.Rules.FeeWindow, c.Rules.FeeBasisPoints, c.Rules.FeeMinimum)
 }
 

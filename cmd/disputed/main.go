@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -97,7 +98,9 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	svc := workflows.New(db, authz, time.Now, cfg.Rules)
+	svc := workflows.New(db, authz, workflows.Options{
+		Rules: cfg.Rules, Files: models.NewDiskStore(filepath.Join(cfg.DataDir, "files")), MaxUpload: cfg.MaxUpload,
+	})
 	e := handlers.New(handlers.Config{
 		Service: svc, Verifier: verify, Log: log, Ready: db.Ping,
 		OpenAPI: disputed.OpenAPI, BodyLimit: cfg.BodyLimit,
