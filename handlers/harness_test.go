@@ -45,7 +45,9 @@ var (
 
 func TestMain(m *testing.M) {
 	time.Local = time.UTC
-	openapi3filter.RegisterBodyDecoder("application/yaml", openapi3filter.FileBodyDecoder)
+	for _, ct := range []string{"application/yaml", "application/pdf", "image/png", "text/plain"} {
+		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
+	}
 	var err error
 	spec, err = openapi3.NewLoader().LoadFromData(disputed.OpenAPI)
 	if err == nil {
@@ -290,7 +292,9 @@ func (h *harness) post(token, path string, body any) *resp {
 func (h *harness) snapshot() string {
 	h.t.Helper()
 	var out strings.Builder
-	for _, table := range []string{"projects", "milestones", "ledger_instructions", "ledger_entries", "idempotency_keys"} {
+	for _, table := range []string{"projects", "milestones", "ledger_instructions", "ledger_entries", "idempotency_keys",
+		"disputes", "offers", "dispute_events", "conversations", "participants", "messages", "message_files", "files",
+		"evidence", "reports", "sanctions"} {
 		var rows []map[string]any
 		if err := h.db.Table(table).Find(&rows).Error; err != nil {
 			h.t.Fatal(err)

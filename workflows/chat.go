@@ -183,11 +183,12 @@ func (s *Service) CreateGroup(ctx context.Context, a Actor, in NewGroup) (*Conve
 		if err := first(tx, "project", &p, in.ProjectID); err != nil {
 			return nil, err
 		}
-		if err := s.authorize(projectRelations(a, &p), "project", "read"); err != nil {
+		rels := projectRelations(a, &p)
+		if err := s.authorize(rels, "project", "read"); err != nil {
 			return nil, err
 		}
-		if err := s.authorize(projectRelations(a, &p), "conversation", "create"); err != nil {
-			return nil, err
+		if !s.authz.Allowed(rels, "conversation", "create") {
+			return nil, forbidden("only the project's employer or freelancer may open a conversation in it")
 		}
 		if err := s.ensureNotSuspended(tx, a.ID); err != nil {
 			return nil, err

@@ -258,4 +258,3 @@ func (s *Service) CaseBundle(ctx context.Context, a Actor, id string) (*Bundle, 
 	b.Timeline, err = s.VerifyEvents(ctx, a, id)
 	return b, err
 }
-
