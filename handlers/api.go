@@ -10,6 +10,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -56,6 +58,7 @@ func (h *api) routes() []route {
 		{http.MethodGet, "/v1/ledger/instructions", h.instructionFeed, http.StatusOK},
 		{http.MethodPost, "/v1/ledger/instructions/:id/ack", h.ackInstruction, http.StatusOK},
 		{http.MethodPost, "/v1/ledger/instructions/:id/reject", h.rejectInstruction, http.StatusOK},
+		{http.MethodPost, "/v1/ledger/instructions/:id/retry", h.retryInstruction, http.StatusCreated},
 		{http.MethodGet, "/v1/ledger/balances", h.balances, http.StatusOK},
 		{http.MethodGet, "/v1/disputes", h.listDisputes, http.StatusOK},
 		{http.MethodPost, "/v1/disputes", h.fileDispute, http.StatusCreated},
@@ -85,6 +88,13 @@ func (h *api) routes() []route {
 		{http.MethodGet, "/v1/reports", h.listReports, http.StatusOK},
 		{http.MethodGet, "/v1/users/:id/sanctions", h.listSanctions, http.StatusOK},
 		{http.MethodPost, "/v1/users/:id/sanctions", h.createSanction, http.StatusCreated},
+		{http.MethodGet, "/v1/webhooks", h.listWebhooks, http.StatusOK},
+		{http.MethodPost, "/v1/webhooks", h.registerWebhook, http.StatusCreated},
+		{http.MethodPost, "/v1/webhooks/:id/disable", h.disableWebhook, http.StatusOK},
+		{http.MethodPost, "/v1/webhooks/:id/rotate", h.rotateWebhook, http.StatusOK},
+		{http.MethodGet, "/v1/webhooks/deliveries", h.listDeliveries, http.StatusOK},
+		{http.MethodPost, "/v1/webhooks/deliveries/:id/redeliver", h.redeliver, http.StatusOK},
+		{http.MethodGet, "/v1/reconciliation", h.reconciliation, http.StatusOK},
 	}
 }
 
@@ -94,7 +104,7 @@ func New(cfg Config) *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = echo.ExtractIPDirect() // no proxy is trusted unless configured
 	e.HTTPErrorHandler = handleError(cfg.Log)
-	e.Use(middleware.RequestID(), requestLog(cfg.Log), middleware.Recover())
+	e.Use(middleware.RequestID(), requestLog(cfg.Log), middleware.Recover(), rejectBadBytes)
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit:   cfg.BodyLimit,
 		Skipper: func(c echo.Context) bool { return c.Path() == "/v1/files" }, // capped while streaming
@@ -162,6 +172,24 @@ func (h *api) idempotent(c echo.Context, key string, status int) (*workflows.Rep
 		c.SetRequest(c.Request().WithContext(workflows.WithIdempotency(c.Request().Context(), idem)))
 	}
 	return replay, err
+}
+
+// rejectBadBytes refuses paths, query values and Idempotency-Keys with NUL
+// or invalid UTF-8: no id or cursor contains them, and no database stores them.
+func rejectBadBytes(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		texts := []string{r.URL.Path, r.Header.Get("Idempotency-Key")}
+		for _, vs := range r.URL.Query() {
+			texts = append(texts, vs...)
+		}
+		for _, t := range texts {
+			if !utf8.ValidString(t) || strings.ContainsRune(t, 0) {
+				return problem(http.StatusBadRequest, "bad_request", "the path, query or Idempotency-Key holds NUL or invalid UTF-8")
+			}
+		}
+		return next(c)
+	}
 }
 
 func requestLog(log *slog.Logger) echo.MiddlewareFunc {

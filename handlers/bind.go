@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/labstack/echo/v4"
@@ -46,6 +47,9 @@ func bind(c echo.Context, dst any, allowEmpty bool) error {
 	} else if mt, _, _ := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType)); mt != echo.MIMEApplicationJSON {
 		return problem(http.StatusUnsupportedMediaType, "unsupported_media_type", "send the body as application/json")
 	}
+	if !utf8.Valid(body) {
+		return problem(http.StatusBadRequest, "malformed_json", "the body is not valid UTF-8")
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
@@ -54,6 +58,9 @@ func bind(c echo.Context, dst any, allowEmpty bool) error {
 	if dec.More() {
 		return problem(http.StatusBadRequest, "malformed_json", "unexpected data after the JSON object")
 	}
+	if field := nulField(reflect.ValueOf(dst), ""); field != "" {
+		return workflows.Invalid([]workflows.FieldError{{Field: field, Reason: "must not contain NUL characters"}})
+	}
 	return validateStruct(dst)
 }
 
@@ -61,6 +68,38 @@ func bind(c echo.Context, dst any, allowEmpty bool) error {
 func bindEmpty(c echo.Context) error {
 	var none struct{}
 	return bind(c, &none, true)
+}
+
+// nulField names the first string field holding a NUL character, which no
+// text column can store.
+func nulField(v reflect.Value, path string) string {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return nulField(v.Elem(), path)
+		}
+	case reflect.String:
+		if strings.ContainsRune(v.String(), 0) {
+			return path
+		}
+	case reflect.Slice:
+		for i := 0; i < v.Len(); i++ {
+			if f := nulField(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); f != "" {
+				return f
+			}
+		}
+	case reflect.Struct:
+		for i := 0; i < v.NumField(); i++ {
+			name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+			if path != "" {
+				name = path + "." + name
+			}
+			if f := nulField(v.Field(i), name); f != "" {
+				return f
+			}
+		}
+	}
+	return ""
 }
 
 func decodeError(err error) error {

@@ -45,3 +45,10 @@ func (h *api) rejectInstruction(c echo.Context) (any, error) {
 func (h *api) balances(c echo.Context) (any, error) {
 	return h.svc.Balances(c.Request().Context(), actor(c))
 }
+
+func (h *api) retryInstruction(c echo.Context) (any, error) {
+	if err := bindEmpty(c); err != nil {
+		return nil, err
+	}
+	return h.svc.RetryInstruction(c.Request().Context(), actor(c), c.Param("id"))
+}

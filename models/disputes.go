@@ -30,7 +30,7 @@ type Dispute struct {
 	DeadlineKind   string // response or fee
 	Version        int64
 	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	UpdatedAt      time.Time `gorm:"autoUpdateTime:false"` // set by workflows' clock
 	ResolvedAt     *time.Time
 	EmployerID     string
 	FreelancerID   string

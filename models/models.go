@@ -21,6 +21,9 @@ const (
 	MilestoneReleased     = "released"
 	MilestoneReturned     = "returned"
 	MilestoneSplit        = "split"
+	// MilestonePayoutFailed: the ledger rejected part of a dispute's verdict;
+	// that money stays committed to the verdict until support retries it.
+	MilestonePayoutFailed = "payout_failed"
 )
 
 // Milestone is money held in escrow for one piece of work. Released and
@@ -35,11 +38,12 @@ type Milestone struct {
 	ReleasedAmount int64     `json:"released_amount"`
 	ReturnedAmount int64     `json:"returned_amount"`
 	PendingAmount  int64     `json:"pending_amount"`
+	FailedAmount   int64     `json:"failed_amount"`
 	State          string    `json:"state"`
 	DisputeID      *string   `json:"dispute_id"`
 	Ops            int64     `json:"-"` // counts money movements; part of instruction keys
 	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	UpdatedAt      time.Time `gorm:"autoUpdateTime:false" json:"updated_at"` // set by workflows' clock
 }
 
 // Available is what can still be released or returned.
@@ -47,7 +51,7 @@ func (m *Milestone) Available() int64 {
 	if m.State == MilestonePending || m.State == MilestoneHoldRejected {
 		return 0
 	}
-	return m.Amount - m.ReleasedAmount - m.ReturnedAmount - m.PendingAmount
+	return m.Amount - m.ReleasedAmount - m.ReturnedAmount - m.PendingAmount - m.FailedAmount
 }
 
 // Instruction kinds and statuses.
@@ -79,6 +83,7 @@ type Instruction struct {
 	ProjectID      string     `json:"project_id"`
 	MilestoneID    *string    `json:"milestone_id"`
 	DisputeID      *string    `json:"dispute_id"`
+	RetryOf        *string    `json:"retry_of"`
 	Reference      string     `json:"reference"`
 	Reason         string     `json:"reason"`
 	CreatedAt      time.Time  `json:"created_at"`

@@ -18,6 +18,7 @@ var allowed = map[string][]Relation{
 	"instruction/read":   {Ledger, Support},
 	"instruction/ack":    {Ledger},
 	"instruction/reject": {Ledger},
+	"instruction/retry":  {Support},
 	"balance/read":       {Support, Ledger},
 
 	"dispute/file":              {Party},

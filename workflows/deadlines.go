@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"gorm.io/gorm"
 
@@ -18,24 +19,43 @@ var systemRelations = []policies.Relation{policies.System}
 // PostgreSQL each deadline fires once: a second instance finds the case
 // locked (skipped) or already moved on.
 func (s *Service) RunDeadlines(ctx context.Context) (int, error) {
+	// A fee window whose second fee is on its way to the ledger is not due:
+	// that party paid in time. Leaving such cases out keeps them from
+	// filling every batch and starving the rest.
 	var ids []string
 	err := s.db.WithContext(ctx).Model(&models.Dispute{}).
 		Where("deadline_at <= ? AND stage IN ?", s.now(), []string{string(StageAwaitingResponse), string(StageFinalOffers)}).
-		Order("deadline_at").Limit(500).Pluck("id", &ids).Error
+		Where("NOT (stage = ? AND (employer_fee = ? OR freelancer_fee = ?))", string(StageFinalOffers), FeePending, FeePending).
+		Order("deadline_at, id").Limit(500).Pluck("id", &ids).Error
 	if err != nil {
 		return 0, err
 	}
 	fired := 0
+	var errs []error
 	for _, id := range ids {
 		ok, err := s.expire(ctx, id)
 		if err != nil {
-			return fired, err
+			errs = append(errs, fmt.Errorf("dispute %s: %w", id, err)) // one bad case must not block the rest
+			continue
 		}
 		if ok {
 			fired++
 		}
 	}
-	return fired, nil
+	return fired, errors.Join(errs...)
+}
+
+// applyDueDeadline applies a case's passed deadline, if any, before a
+// command looks at the case, so a late action meets the outcome the
+// deadline decided rather than the stage before it.
+func (s *Service) applyDueDeadline(ctx context.Context, id string) error {
+	var d models.Dispute
+	err := s.db.WithContext(ctx).Select("deadline_at").Where("id = ?", id).Take(&d).Error
+	if err != nil || !s.deadlinePassed(&d) {
+		return nil // a missing case is reported by the command itself
+	}
+	_, err = s.expire(ctx, id)
+	return err
 }
 
 var errSkip = errors.New("deadline not due")

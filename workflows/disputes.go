@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -74,10 +75,12 @@ func roleOf(d *models.Dispute, userID string) string {
 }
 
 // disputeRelations derives the caller's relations to a case from the data.
+// A party is only a party: a support or arbitrator role does not count in
+// its own case.
 func disputeRelations(a Actor, d *models.Dispute) []policies.Relation {
 	rels := a.roleRelations()
 	if role := roleOf(d, a.ID); role != "" {
-		rels = append(rels, policies.Party, policies.Relation(role))
+		rels = []policies.Relation{policies.User, policies.Party, policies.Relation(role)}
 		if a.ID == d.ClaimantID {
 			rels = append(rels, policies.Claimant)
 		} else {
@@ -107,6 +110,21 @@ func (s *Service) FileDispute(ctx context.Context, a Actor, in NewDispute) (*Dis
 		if len(slices.Compact(ids)) != len(in.MilestoneIDs) {
 			return nil, invalid("validation_failed", "milestone_ids", "must not repeat a milestone")
 		}
+		// Authorize on every milestone's project before locking anything, so
+		// naming someone else's milestone reveals nothing about it.
+		var projectIDs []string
+		if err := tx.Model(&models.Milestone{}).Where("id IN ?", ids).Distinct("project_id").Pluck("project_id", &projectIDs).Error; err != nil {
+			return nil, err
+		}
+		var p models.Project
+		for _, pid := range projectIDs {
+			if err := first(tx, "project", &p, pid); err != nil {
+				return nil, err
+			}
+			if !s.authz.Allowed(projectRelations(a, &p), "project", "read") {
+				return nil, notFound("milestone")
+			}
+		}
 		var ms []models.Milestone
 		if err := lockForUpdate(tx).Where("id IN ?", ids).Order("id").Find(&ms).Error; err != nil {
 			return nil, err
@@ -114,14 +132,10 @@ func (s *Service) FileDispute(ctx context.Context, a Actor, in NewDispute) (*Dis
 		if len(ms) != len(ids) {
 			return nil, notFound("milestone")
 		}
-		var p models.Project
-		if err := first(tx, "project", &p, ms[0].ProjectID); err != nil {
-			return nil, err
+		if len(projectIDs) > 1 {
+			return nil, invalid("milestones_span_projects", "milestone_ids", "all milestones must belong to one project")
 		}
 		rels := projectRelations(a, &p)
-		if !s.authz.Allowed(rels, "project", "read") {
-			return nil, notFound("milestone")
-		}
 		if !s.authz.Allowed(rels, "dispute", string(ActionFile)) {
 			return nil, forbidden("only the project's employer or freelancer may file a dispute")
 		}
@@ -131,8 +145,6 @@ func (s *Service) FileDispute(ctx context.Context, a Actor, in NewDispute) (*Dis
 		var total int64
 		for _, m := range ms {
 			switch {
-			case m.ProjectID != p.ID:
-				return nil, invalid("milestones_span_projects", "milestone_ids", "all milestones must belong to one project")
 			case m.State == models.MilestoneDisputed:
 				return nil, conflict("milestone_disputed", "milestone %s is already in a dispute", m.ID)
 			case m.State != models.MilestoneHeld || m.Available() == 0:
@@ -188,8 +200,13 @@ func (s *Service) FileDispute(ctx context.Context, a Actor, in NewDispute) (*Dis
 	})
 }
 
-// loadDispute locks a case for a command and derives the caller's relations.
+// loadDispute locks a case for a command and derives the caller's
+// relations. Callers with no relation to the case get 404 before any lock
+// is taken on it.
 func (s *Service) loadDispute(tx *gorm.DB, a Actor, id string) (*models.Dispute, []policies.Relation, error) {
+	if _, _, err := s.readDispute(tx, a, id); err != nil {
+		return nil, nil, err
+	}
 	var d models.Dispute
 	if err := first(lockForUpdate(tx), "dispute", &d, id); err != nil {
 		return nil, nil, err
@@ -197,10 +214,19 @@ func (s *Service) loadDispute(tx *gorm.DB, a Actor, id string) (*models.Dispute,
 	return &d, disputeRelations(a, &d), nil
 }
 
+// deadlinePassed: the case's deadline is over, whether or not the sweep has
+// applied it yet. No party action may then change the case.
+func (s *Service) deadlinePassed(d *models.Dispute) bool {
+	return d.DeadlineAt != nil && !d.DeadlineAt.After(s.now())
+}
+
 // command runs one dispute action for a caller in one transaction: lock the
 // case, find the transition, apply it, save and answer with the new view.
 func (s *Service) command(ctx context.Context, a Actor, id string, action Action,
 	apply func(tx *gorm.DB, d *models.Dispute, t *Transition) error) (*DisputeView, error) {
+	if err := s.applyDueDeadline(ctx, id); err != nil {
+		return nil, err
+	}
 	return inTx(ctx, s, func(tx *gorm.DB) (*DisputeView, error) {
 		d, t, err := s.begin(tx, a, id, action)
 		if err != nil {
@@ -213,13 +239,19 @@ func (s *Service) command(ctx context.Context, a Actor, id string, action Action
 	})
 }
 
-// begin locks the case and finds the transition the caller asks for.
+// begin locks the case and finds the transition the caller asks for. Once
+// the case's deadline has passed nothing else may happen to it: commands
+// apply a due deadline first (applyDueDeadline), and one that passes in
+// between is refused here and left to the sweep.
 func (s *Service) begin(tx *gorm.DB, a Actor, id string, action Action) (*models.Dispute, *Transition, error) {
 	d, rels, err := s.loadDispute(tx, a, id)
 	if err != nil {
 		return nil, nil, err
 	}
 	t, err := s.transition(Stage(d.Stage), action, rels)
+	if err == nil && s.deadlinePassed(d) {
+		err = conflict("deadline_passed", "the %s deadline passed at %s", d.DeadlineKind, d.DeadlineAt.Format(time.RFC3339))
+	}
 	return d, t, err
 }
 

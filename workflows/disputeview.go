@@ -119,6 +119,9 @@ func (s *Service) allowedActions(d *models.Dispute, rels []policies.Relation, of
 		}
 	}
 	out := []Action{}
+	if s.deadlinePassed(d) {
+		return out // the deadline decides; nothing is left to do
+	}
 	for _, t := range Machine {
 		if t.From != Stage(d.Stage) || t.Who == policies.System || !slices.Contains(rels, t.Who) ||
 			!s.authz.Allowed(rels, "dispute", string(t.Action)) || slices.Contains(out, t.Action) {
@@ -174,8 +177,12 @@ type DisputeSummary struct {
 // assigned arbitrator; support sees every case. stage filters if set.
 func (s *Service) ListDisputes(ctx context.Context, a Actor, stage string, page PageRequest) (Page[DisputeSummary], error) {
 	q := s.db.WithContext(ctx).Model(&models.Dispute{})
-	if !slices.Contains(a.roleRelations(), policies.Support) {
+	switch roles := a.roleRelations(); {
+	case slices.Contains(roles, policies.Support):
+	case slices.Contains(roles, policies.Arbitrator):
 		q = q.Where("(claimant_id = ? OR respondent_id = ? OR arbitrator_id = ?)", a.ID, a.ID, a.ID)
+	default:
+		q = q.Where("(claimant_id = ? OR respondent_id = ?)", a.ID, a.ID)
 	}
 	if stage != "" {
 		q = q.Where("stage = ?", stage)

@@ -33,7 +33,10 @@ func (s *Service) emit(tx *gorm.DB, ins *models.Instruction) (*models.Instructio
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		return nil, conflict("duplicate_instruction", "instruction %s was already written", ins.IdempotencyKey)
 	}
-	return ins, err
+	if err != nil {
+		return nil, err
+	}
+	return ins, s.enqueue(tx, "evt_"+ins.ID+"_created", "instruction.created", FeedItem{Seq: ins.Seq, Instruction: *ins})
 }
 
 // FeedItem is an instruction as the ledger reads it, with its feed position.
@@ -115,6 +118,9 @@ func (s *Service) settle(tx *gorm.DB, ins *models.Instruction, status, text stri
 	if err := tx.Save(ins).Error; err != nil {
 		return err
 	}
+	if err := s.enqueue(tx, "evt_"+ins.ID+"_"+status, "instruction."+status, FeedItem{Seq: ins.Seq, Instruction: *ins}); err != nil {
+		return err
+	}
 	if ins.MilestoneID == nil {
 		return s.settleFee(tx, ins)
 	}
@@ -131,10 +137,15 @@ func (s *Service) settle(tx *gorm.DB, ins *models.Instruction, status, text stri
 		}
 	case models.KindRelease, models.KindReturn:
 		m.PendingAmount -= ins.Amount
-		if acked && ins.Kind == models.KindRelease {
+		switch {
+		case acked && ins.Kind == models.KindRelease:
 			m.ReleasedAmount += ins.Amount
-		} else if acked {
+		case acked:
 			m.ReturnedAmount += ins.Amount
+		case ins.DisputeID != nil:
+			// A verdict is final: its money stays committed to it, visible as
+			// failed, until support retries the instruction.
+			m.FailedAmount += ins.Amount
 		}
 		settleState(&m)
 	default:
@@ -142,6 +153,58 @@ func (s *Service) settle(tx *gorm.DB, ins *models.Instruction, status, text stri
 	}
 	m.UpdatedAt = now
 	return tx.Save(&m).Error
+}
+
+// RetryInstruction writes a new instruction for one the ledger rejected,
+// when the service, not a user, decided it: a hold, a verdict's release or
+// return, a fee refund. The new one carries a key derived from the old, so
+// a retry is itself written once. Errors: KindNotFound; KindForbidden (not
+// support); KindConflict (not rejected, not retryable, already retried).
+func (s *Service) RetryInstruction(ctx context.Context, a Actor, id string) (*models.Instruction, error) {
+	if err := s.authorize(a.roleRelations(), "instruction", "retry"); err != nil {
+		return nil, err
+	}
+	return inTx(ctx, s, func(tx *gorm.DB) (*models.Instruction, error) {
+		var old models.Instruction
+		if err := first(lockForUpdate(tx), "instruction", &old, id); err != nil {
+			return nil, err
+		}
+		switch {
+		case old.Status != models.InstructionRejected:
+			return nil, conflict("instruction_not_rejected", "only a rejected instruction can be retried; this one is %s", old.Status)
+		case old.Kind == models.KindFeeCharge || old.DisputeID == nil && old.Kind != models.KindHold:
+			return nil, conflict("instruction_not_retryable", "a rejected %s was the user's request; the user acts again instead", old.Kind)
+		}
+		var n int64
+		if err := tx.Model(&models.Instruction{}).Where("retry_of = ?", old.ID).Count(&n).Error; err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			return nil, conflict("instruction_already_retried", "this instruction was already retried")
+		}
+		retry := old
+		retry.Seq, retry.RetryOf, retry.Reference, retry.Reason, retry.SettledAt = 0, &old.ID, "", "", nil
+		retry.IdempotencyKey = old.IdempotencyKey + ":retry:" + old.ID
+		if _, err := s.emit(tx, &retry); err != nil {
+			return nil, err
+		}
+		if old.MilestoneID == nil {
+			return &retry, nil
+		}
+		var m models.Milestone
+		if err := first(lockForUpdate(tx), "milestone", &m, *old.MilestoneID); err != nil {
+			return nil, err
+		}
+		if old.Kind == models.KindHold {
+			m.State = models.MilestonePending
+		} else {
+			m.FailedAmount -= old.Amount
+			m.PendingAmount += old.Amount
+			settleState(&m)
+		}
+		m.UpdatedAt = s.now()
+		return &retry, tx.Save(&m).Error
+	})
 }
 
 // RunEmbeddedLedger executes up to batch pending instructions in feed order

@@ -163,6 +163,8 @@ func settleState(m *models.Milestone) {
 	switch {
 	case m.DisputeID != nil:
 		m.State = models.MilestoneDisputed
+	case m.FailedAmount > 0:
+		m.State = models.MilestonePayoutFailed
 	case m.ReleasedAmount+m.ReturnedAmount < m.Amount:
 		m.State = models.MilestoneHeld
 	case m.ReturnedAmount == 0:

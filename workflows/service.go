@@ -111,6 +111,8 @@ var skipLocked = clause.Locking{Strength: "UPDATE", Options: clause.LockingOptio
 var onConflictDoNothing = clause.OnConflict{DoNothing: true}
 
 func first[T any](tx *gorm.DB, what string, dest *T, id string) error {
+	var zero T
+	*dest = zero // GORM would add a filled-in primary key to the query
 	err := tx.Where("id = ?", id).Take(dest).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return notFound(what)

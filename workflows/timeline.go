@@ -30,7 +30,8 @@ func (s *Service) record(tx *gorm.DB, d *models.Dispute, kind, actorID string, d
 		return err
 	}
 	d.LastEventIndex, d.LastEventHash = ev.Index, ev.Hash
-	return nil
+	return s.enqueue(tx, "evt_"+d.ID+"_"+strconv.FormatInt(ev.Index, 10), "dispute."+kind,
+		Event{DisputeEvent: ev, Data: raw})
 }
 
 // eventHash covers every field of an event and the previous hash.

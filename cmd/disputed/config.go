@@ -26,6 +26,16 @@ type config struct {
 	DeadlineEvery time.Duration
 	Rules         workflows.Rules
 	MaxUpload     int64
+	Webhooks      webhookConfig
+}
+
+// webhookConfig tunes webhook delivery.
+type webhookConfig struct {
+	Every       time.Duration
+	MaxAttempts int
+	Backoff     time.Duration
+	BackoffMax  time.Duration
+	Timeout     time.Duration
 }
 
 func loadConfig() (config, error) {
@@ -48,6 +58,9 @@ func loadConfig() (config, error) {
 	if c.MaxUpload, err = strconv.ParseInt(env("DISPUTED_MAX_UPLOAD", strconv.Itoa(25<<20)), 10, 64); err != nil || c.MaxUpload <= 0 {
 		return c, fmt.Errorf("DISPUTED_MAX_UPLOAD: want a size in bytes, got %q", os.Getenv("DISPUTED_MAX_UPLOAD"))
 	}
+	if c.Webhooks, err = loadWebhookConfig(); err != nil {
+		return c, err
+	}
 	if c.Rules, err = loadRules(); err != nil {
 		return c, err
 	}
@@ -55,6 +68,31 @@ func loadConfig() (config, error) {
 		return c, fmt.Errorf("DISPUTED_LEDGER must be embedded or external, not %q", c.Ledger)
 	}
 	return c, nil
+}
+
+func loadWebhookConfig() (webhookConfig, error) {
+	w := webhookConfig{}
+	for name, d := range map[string]struct {
+		dst *time.Duration
+		def string
+	}{
+		"DISPUTED_WEBHOOK_INTERVAL":    {&w.Every, "500ms"},
+		"DISPUTED_WEBHOOK_BACKOFF":     {&w.Backoff, "1s"},
+		"DISPUTED_WEBHOOK_BACKOFF_MAX": {&w.BackoffMax, "1h"},
+		"DISPUTED_WEBHOOK_TIMEOUT":     {&w.Timeout, "10s"},
+	} {
+		v, err := time.ParseDuration(env(name, d.def))
+		if err != nil || v <= 0 {
+			return w, fmt.Errorf("%s: want a positive Go duration, got %q", name, os.Getenv(name))
+		}
+		*d.dst = v
+	}
+	n, err := strconv.Atoi(env("DISPUTED_WEBHOOK_MAX_ATTEMPTS", "12"))
+	if err != nil || n < 1 {
+		return w, fmt.Errorf("DISPUTED_WEBHOOK_MAX_ATTEMPTS: want an integer >= 1, got %q", os.Getenv("DISPUTED_WEBHOOK_MAX_ATTEMPTS"))
+	}
+	w.MaxAttempts = n
+	return w, nil
 }
 
 var percentPattern = regexp.MustCompile(`^(\d{1,3})(?:\.(\d{1,2}))?$`)
@@ -89,8 +127,9 @@ func loadRules() (workflows.Rules, error) {
 	}
 	if v := os.Getenv("DISPUTED_FEE_MINIMUM"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n < 0 {
-			return r, fmt.Errorf("DISPUTED_FEE_MINIMUM: want minor units (an integer >= 0), got %q", v)
+		if err != nil || n < 1 {
+			// A fee of zero would be a charge of nothing: the ledger takes no such instruction.
+			return r, fmt.Errorf("DISPUTED_FEE_MINIMUM: want minor units, at least 1, got %q", v)
 		}
 		r.FeeMinimum = n
 	}

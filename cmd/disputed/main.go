@@ -24,6 +24,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	disputed "github.com/disputed/disputed"
+	"github.com/disputed/disputed/delivery"
 	"github.com/disputed/disputed/handlers"
 	"github.com/disputed/disputed/models"
 	"github.com/disputed/disputed/policies"
@@ -85,6 +86,13 @@ func openMigrated(ctx context.Context, cfg config, log io.Writer) (*models.DB, e
 func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	cfg.print(stderr)
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	if cfg.DatabaseURL == "" {
+		unlock, err := lockDataDir(cfg.DataDir)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
 	db, err := openMigrated(ctx, cfg, stderr)
 	if err != nil {
 		return err
@@ -109,6 +117,12 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	var background sync.WaitGroup
 	workCtx, stopWork := context.WithCancel(context.Background())
 	every(&background, workCtx, cfg.DeadlineEvery, log, "deadlines", svc.RunDeadlines)
+	deliveries := &delivery.Worker{
+		Service: svc, Client: &http.Client{Timeout: cfg.Webhooks.Timeout}, Log: log, Batch: 32,
+		Lease: 3 * cfg.Webhooks.Timeout, MaxAttempts: cfg.Webhooks.MaxAttempts,
+		Backoff: cfg.Webhooks.Backoff, BackoffMax: cfg.Webhooks.BackoffMax, Now: time.Now,
+	}
+	every(&background, workCtx, cfg.Webhooks.Every, log, "webhook deliveries", deliveries.Run)
 	if cfg.Ledger == "embedded" {
 		every(&background, workCtx, cfg.LedgerEvery, log, "embedded ledger", func(ctx context.Context) (int, error) {
 			return svc.RunEmbeddedLedger(ctx, 100)

@@ -22,6 +22,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/disputed/disputed/handlers"
+	"github.com/disputed/disputed/workflows"
 )
 
 // clearEnv blanks every DISPUTED_ variable so the host environment cannot
@@ -422,4 +423,36 @@ func post(t *testing.T, url, token, body string) (int, []byte) {
 		t.Fatal(err)
 	}
 	return resp.StatusCode, buf.Bytes()
+}
+
+func TestLoadRules(t *testing.T) {
+	for _, name := range []string{"DISPUTED_RESPONSE_WINDOW_FREELANCER", "DISPUTED_RESPONSE_WINDOW_EMPLOYER",
+		"DISPUTED_FEE_WINDOW", "DISPUTED_FEE_PERCENT", "DISPUTED_FEE_MINIMUM"} {
+		t.Setenv(name, "")
+	}
+	r, err := loadRules()
+	if err != nil || r != workflows.DefaultRules() {
+		t.Fatalf("defaults: %+v, %v", r, err)
+	}
+	t.Setenv("DISPUTED_FEE_PERCENT", "2.5")
+	t.Setenv("DISPUTED_FEE_MINIMUM", "100")
+	t.Setenv("DISPUTED_FEE_WINDOW", "30m")
+	if r, err = loadRules(); err != nil || r.FeeBasisPoints != 250 || r.FeeMinimum != 100 || r.FeeWindow != 30*time.Minute {
+		t.Fatalf("set: %+v, %v", r, err)
+	}
+	for name, bad := range map[string]string{
+		"DISPUTED_FEE_PERCENT": "2.555", "DISPUTED_FEE_MINIMUM": "0", "DISPUTED_FEE_WINDOW": "-1h",
+		"DISPUTED_RESPONSE_WINDOW_EMPLOYER": "soon",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(name, bad)
+			if _, err := loadRules(); err == nil {
+				t.Fatalf("%s=%s accepted", name, bad)
+			}
+		})
+	}
+	t.Setenv("DISPUTED_FEE_PERCENT", "101")
+	if _, err := loadRules(); err == nil {
+		t.Fatal("a fee over 100% accepted")
+	}
 }
