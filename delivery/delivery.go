@@ -32,6 +32,7 @@ type Worker struct {
 	Backoff     time.Duration // first retry delay; doubles up to BackoffMax
 	BackoffMax  time.Duration
 	Now         func() time.Time // signing clock
+	OnFailure   func()           // counts failed attempts, for metrics; may be nil
 }
 
 // Run sends one round of due deliveries and returns how many it attempted.
@@ -48,6 +49,9 @@ func (w *Worker) Run(ctx context.Context) (int, error) {
 		go func() {
 			defer wg.Done()
 			sendErr := w.send(ctx, at)
+			if sendErr != nil && w.OnFailure != nil {
+				w.OnFailure()
+			}
 			if sendErr != nil {
 				w.Log.Warn("webhook delivery failed", "delivery", at.Delivery.ID, "url", at.URL,
 					"attempt", at.Delivery.Attempts+1, "err", sendErr)

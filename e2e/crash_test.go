@@ -76,7 +76,7 @@ func TestCrashRecovery(t *testing.T) {
 	if admin == "" || testing.Short() {
 		t.Skip("needs PostgreSQL: set DISPUTED_TEST_POSTGRES_URL (and not -short)")
 	}
-	cases := envInt("E2E_DISPUTES", 120)
+	cases := envInt("E2E_DISPUTES", 180)
 	dir := t.TempDir()
 	disputed := build(t, dir, "./cmd/disputed")
 	ledgersim := build(t, dir, "./cmd/ledgersim")

@@ -28,6 +28,8 @@ type Config struct {
 	Ready func(context.Context) error
 	// OpenAPI is the contract, served at /openapi.yaml.
 	OpenAPI []byte
+	// Metrics, if set, times every request and is served at /metrics.
+	Metrics *Metrics
 	// BodyLimit caps JSON request bodies, e.g. "1M"; uploads have their own cap.
 	BodyLimit string
 }
@@ -105,6 +107,10 @@ func New(cfg Config) *echo.Echo {
 	e.IPExtractor = echo.ExtractIPDirect() // no proxy is trusted unless configured
 	e.HTTPErrorHandler = handleError(cfg.Log)
 	e.Use(middleware.RequestID(), requestLog(cfg.Log), middleware.Recover(), rejectBadBytes)
+	if cfg.Metrics != nil {
+		e.Use(cfg.Metrics.observe)
+		e.GET("/metrics", cfg.Metrics.Handler())
+	}
 	e.Use(middleware.BodyLimitWithConfig(middleware.BodyLimitConfig{
 		Limit:   cfg.BodyLimit,
 		Skipper: func(c echo.Context) bool { return c.Path() == "/v1/files" }, // capped while streaming

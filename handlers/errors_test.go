@@ -28,6 +28,16 @@ func TestHealthAndSpec(t *testing.T) {
 	if r.Status != 200 || !strings.HasPrefix(string(r.Body), "openapi: 3") {
 		t.Fatalf("spec %d %.40s", r.Status, r.Body)
 	}
+	h.do(req{method: "POST", path: "/v1/projects", token: h.token(emp), body: map[string]any{}, bad: true}) // a 422 to count
+	m := h.get("", "/metrics")
+	for _, want := range []string{
+		`disputed_http_request_duration_seconds_count{method="POST",route="/v1/projects",status="422"} 1`,
+		`disputed_disputes{stage="negotiation"} 0`, "disputed_ledger_pending_instructions 0", "disputed_deadlines_fired_total 0",
+	} {
+		if !strings.Contains(string(m.Body), want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
 	h.db.Close()
 	h.get("", "/readyz").problem(503, "unavailable")
 }

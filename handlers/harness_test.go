@@ -139,7 +139,7 @@ func newHarness(t *testing.T) *harness {
 	})
 	e := handlers.New(handlers.Config{
 		Service: svc, Verifier: v, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Ready: db.Ping, OpenAPI: disputed.OpenAPI, BodyLimit: "1M",
+		Ready: db.Ping, OpenAPI: disputed.OpenAPI, BodyLimit: "1M", Metrics: handlers.NewMetrics(svc),
 	})
 	return &harness{t: t, db: db, svc: svc, e: e, key: priv, clock: clk}
 }

@@ -16,6 +16,7 @@ import (
 // config is every setting, read from the environment with defaults.
 type config struct {
 	Addr          string
+	AdminAddr     string // pprof and metrics; empty: off
 	DataDir       string
 	DatabaseURL   string
 	Ledger        string // embedded or external
@@ -41,6 +42,7 @@ type webhookConfig struct {
 func loadConfig() (config, error) {
 	c := config{
 		Addr:          env("DISPUTED_ADDR", ":8080"),
+		AdminAddr:     os.Getenv("DISPUTED_ADMIN_ADDR"),
 		DataDir:       env("DISPUTED_DATA_DIR", "./data"),
 		DatabaseURL:   os.Getenv("DISPUTED_DATABASE_URL"),
 		Ledger:        env("DISPUTED_LEDGER", "embedded"),
@@ -145,9 +147,9 @@ func env(name, def string) string {
 
 // print writes the effective configuration, the database password masked.
 func (c config) print(w io.Writer) {
-	fmt.Fprintf(w, "disputed config: addr=%s data_dir=%s database=%s ledger=%s auth=%s body_limit=%s max_upload=%d "+
+	fmt.Fprintf(w, "disputed config: addr=%s admin_addr=%q data_dir=%s database=%s ledger=%s auth=%s body_limit=%s max_upload=%d "+
 		"response_window_freelancer=%s response_window_employer=%s fee_window=%s fee_basis_points=%d fee_minimum=%d\n",
-		c.Addr, c.DataDir, maskURL(c.DatabaseURL), c.Ledger, c.authSource(), c.BodyLimit, c.MaxUpload,
+		c.Addr, c.AdminAddr, c.DataDir, maskURL(c.DatabaseURL), c.Ledger, c.authSource(), c.BodyLimit, c.MaxUpload,
 		c.Rules.ResponseWindowFreelancer, c.Rules.ResponseWindowEmployer, c.Rules.FeeWindow, c.Rules.FeeBasisPoints, c.Rules.FeeMinimum)
 }
 

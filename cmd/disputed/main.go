@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -22,6 +23,7 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	disputed "github.com/disputed/disputed"
 	"github.com/disputed/disputed/delivery"
@@ -109,18 +111,24 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	svc := workflows.New(db, authz, workflows.Options{
 		Rules: cfg.Rules, Files: models.NewDiskStore(filepath.Join(cfg.DataDir, "files")), MaxUpload: cfg.MaxUpload,
 	})
+	metrics := handlers.NewMetrics(svc)
 	e := handlers.New(handlers.Config{
 		Service: svc, Verifier: verify, Log: log, Ready: db.Ping,
-		OpenAPI: disputed.OpenAPI, BodyLimit: cfg.BodyLimit,
+		OpenAPI: disputed.OpenAPI, BodyLimit: cfg.BodyLimit, Metrics: metrics,
 	})
 
 	var background sync.WaitGroup
 	workCtx, stopWork := context.WithCancel(context.Background())
-	every(&background, workCtx, cfg.DeadlineEvery, log, "deadlines", svc.RunDeadlines)
+	every(&background, workCtx, cfg.DeadlineEvery, log, "deadlines", func(ctx context.Context) (int, error) {
+		n, err := svc.RunDeadlines(ctx)
+		metrics.DeadlinesFired.Add(float64(n))
+		return n, err
+	})
 	deliveries := &delivery.Worker{
 		Service: svc, Client: &http.Client{Timeout: cfg.Webhooks.Timeout}, Log: log, Batch: 32,
 		Lease: 3 * cfg.Webhooks.Timeout, MaxAttempts: cfg.Webhooks.MaxAttempts,
 		Backoff: cfg.Webhooks.Backoff, BackoffMax: cfg.Webhooks.BackoffMax, Now: time.Now,
+		OnFailure: metrics.WebhookFailures.Inc,
 	}
 	every(&background, workCtx, cfg.Webhooks.Every, log, "webhook deliveries", deliveries.Run)
 	if cfg.Ledger == "embedded" {
@@ -129,6 +137,15 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		})
 	}
 
+	if cfg.AdminAddr != "" {
+		admin := &http.Server{Addr: cfg.AdminAddr, Handler: adminMux(metrics), ReadHeaderTimeout: 10 * time.Second}
+		go func() {
+			if err := admin.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error("admin listener", "err", err)
+			}
+		}()
+		defer admin.Close()
+	}
 	srv := &http.Server{Addr: cfg.Addr, Handler: e, ReadHeaderTimeout: 10 * time.Second}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.ListenAndServe() }()
@@ -179,6 +196,19 @@ func every(wg *sync.WaitGroup, ctx context.Context, interval time.Duration, log 
 			}
 		}
 	}()
+}
+
+// adminMux serves pprof and the metrics on the admin listener, which is off
+// unless DISPUTED_ADMIN_ADDR is set and should never face the internet.
+func adminMux(m *handlers.Metrics) *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	mux.Handle("/metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+	return mux
 }
 
 type roles []string
