@@ -100,8 +100,8 @@ func (h *api) routes() []route {
 	}
 }
 
-// New builds the HTTP server.
-func New(cfg Config) *echo.Echo {
+// New builds the HTTP server. It fails only on a broken openapi.yaml.
+func New(cfg Config) (*echo.Echo, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = echo.ExtractIPDirect() // no proxy is trusted unless configured
@@ -125,6 +125,12 @@ func New(cfg Config) *echo.Echo {
 		return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
 	})
 	e.GET("/openapi.yaml", func(c echo.Context) error { return c.Blob(http.StatusOK, "application/yaml", cfg.OpenAPI) })
+	docs, err := Docs(cfg.OpenAPI)
+	if err != nil {
+		return nil, err
+	}
+	e.GET("/docs", docs)
+	e.GET("/docs/", docs)
 
 	h := &api{svc: cfg.Service}
 	auth := authenticate(cfg.Verifier, cfg.Service) // per route, so unknown paths answer 404, not 401
@@ -132,7 +138,7 @@ func New(cfg Config) *echo.Echo {
 		e.Add(r.method, r.path, h.serve(r), auth)
 	}
 	e.GET("/v1/files/:id", h.downloadFile, auth)
-	return e
+	return e, nil
 }
 
 // serve adapts a route to Echo: it applies Idempotency-Key to POSTs and

@@ -45,7 +45,7 @@ var (
 
 func TestMain(m *testing.M) {
 	time.Local = time.UTC
-	for _, ct := range []string{"application/yaml", "application/pdf", "image/png", "text/plain"} {
+	for _, ct := range []string{"application/yaml", "application/pdf", "image/png", "text/plain", "text/html"} {
 		openapi3filter.RegisterBodyDecoder(ct, openapi3filter.FileBodyDecoder)
 	}
 	var err error
@@ -137,10 +137,13 @@ func newHarness(t *testing.T) *harness {
 		Rules: workflows.DefaultRules(), Now: clk.Now,
 		Files: models.NewDiskStore(t.TempDir()), MaxUpload: testMaxUpload,
 	})
-	e := handlers.New(handlers.Config{
+	e, err := handlers.New(handlers.Config{
 		Service: svc, Verifier: v, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Ready: db.Ping, OpenAPI: disputed.OpenAPI, BodyLimit: "1M", Metrics: handlers.NewMetrics(svc),
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return &harness{t: t, db: db, svc: svc, e: e, key: priv, clock: clk}
 }
 

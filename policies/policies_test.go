@@ -44,6 +44,10 @@ var allowed = map[string][]Relation{
 	"report/read":                  {Support},
 	"sanction/create":              {Support},
 	"sanction/read":                {Support},
+	"webhook/create":               {Support},
+	"webhook/read":                 {Support},
+	"webhook/update":               {Support},
+	"reconciliation/read":          {Support, Ledger},
 }
 
 func TestEveryRelationTimesEveryAction(t *testing.T) {

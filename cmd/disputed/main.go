@@ -112,10 +112,13 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		Rules: cfg.Rules, Files: models.NewDiskStore(filepath.Join(cfg.DataDir, "files")), MaxUpload: cfg.MaxUpload,
 	})
 	metrics := handlers.NewMetrics(svc)
-	e := handlers.New(handlers.Config{
+	e, err := handlers.New(handlers.Config{
 		Service: svc, Verifier: verify, Log: log, Ready: db.Ping,
 		OpenAPI: disputed.OpenAPI, BodyLimit: cfg.BodyLimit, Metrics: metrics,
 	})
+	if err != nil {
+		return err
+	}
 
 	var background sync.WaitGroup
 	workCtx, stopWork := context.WithCancel(context.Background())
