@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -53,6 +54,10 @@ func toProblem(err error) (*Problem, bool) {
 		p := problem(kindStatus[we.Kind], we.Code, we.Detail)
 		p.Errors = we.Fields
 		return p, false
+	}
+	if errors.Is(err, context.Canceled) {
+		// The client went away; nobody reads the answer and nothing failed here.
+		return problem(499, "client_closed_request", "the client closed the request"), false
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {

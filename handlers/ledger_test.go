@@ -1,10 +1,12 @@
 package handlers_test
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
 	"github.com/disputed/disputed/models"
+	"github.com/disputed/disputed/policies"
 	"github.com/disputed/disputed/workflows"
 )
 
@@ -113,4 +115,26 @@ func TestLedgerEndpointsRefuseOthers(t *testing.T) {
 	h.get(h.token(emp), "/v1/ledger/balances").problem(404, "not_found")
 	h.get("", "/v1/ledger/balances").problem(401, "unauthorized")
 	h.get(led, "/v1/ledger/balances").ok(200, nil)
+}
+
+// With the embedded ledger on, an outside ack would settle an instruction
+// without its journal entries: it is refused.
+func TestEmbeddedLedgerRefusesOutsideAnswers(t *testing.T) {
+	h := newHarness(t)
+	authz, err := policies.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := workflows.New(h.db, authz, workflows.Options{Rules: workflows.DefaultRules(), EmbeddedLedger: true})
+	var m milestoneJSON
+	h.post(h.token(emp), "/v1/projects/"+h.project().ID+"/milestones", map[string]any{"description": "d", "amount": 5}).ok(201, &m)
+	led := workflows.Actor{ID: "ledger-1", Roles: []string{"ledger"}}
+	for _, answer := range []func() error{
+		func() error { _, err := svc.AckInstruction(context.Background(), led, m.Instructions[0].ID, "x"); return err },
+		func() error { _, err := svc.RejectInstruction(context.Background(), led, m.Instructions[0].ID, "x"); return err },
+	} {
+		if we, ok := workflows.AsError(answer()); !ok || we.Code != "ledger_embedded" {
+			t.Fatalf("outside answer: %v", we)
+		}
+	}
 }

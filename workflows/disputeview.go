@@ -148,12 +148,13 @@ func (s *Service) allowedActions(d *models.Dispute, rels []policies.Relation, of
 
 // GetDispute reads a case. Errors: KindNotFound.
 func (s *Service) GetDispute(ctx context.Context, a Actor, id string) (*DisputeView, error) {
-	db := s.db.WithContext(ctx)
-	d, _, err := s.readDispute(db, a, id)
-	if err != nil {
-		return nil, err
-	}
-	return s.view(db, d, a)
+	return readTx(ctx, s, func(db *gorm.DB) (*DisputeView, error) {
+		d, _, err := s.readDispute(db, a, id)
+		if err != nil {
+			return nil, err
+		}
+		return s.view(db, d, a)
+	})
 }
 
 // DisputeSummary is a case in a list.
@@ -176,18 +177,26 @@ type DisputeSummary struct {
 // ListDisputes lists the caller's cases, newest first: as a party or as the
 // assigned arbitrator; support sees every case. stage filters if set.
 func (s *Service) ListDisputes(ctx context.Context, a Actor, stage string, page PageRequest) (Page[DisputeSummary], error) {
-	q := s.db.WithContext(ctx).Model(&models.Dispute{})
-	switch roles := a.roleRelations(); {
-	case slices.Contains(roles, policies.Support):
-	case slices.Contains(roles, policies.Arbitrator):
-		q = q.Where("(claimant_id = ? OR respondent_id = ? OR arbitrator_id = ?)", a.ID, a.ID, a.ID)
-	default:
-		q = q.Where("(claimant_id = ? OR respondent_id = ?)", a.ID, a.ID)
+	base := func(where string, args ...any) *gorm.DB {
+		q := s.db.WithContext(ctx).Model(&models.Dispute{})
+		if where != "" {
+			q = q.Where(where, args...)
+		}
+		if stage != "" {
+			q = q.Where("stage = ?", stage)
+		}
+		return q
 	}
-	if stage != "" {
-		q = q.Where("stage = ?", stage)
+	idOf := func(d DisputeSummary) string { return d.ID }
+	roles := a.roleRelations()
+	if slices.Contains(roles, policies.Support) {
+		return pageByID(base(""), page, idOf)
 	}
-	return pageByID(q, page, func(d DisputeSummary) string { return d.ID })
+	queries := []*gorm.DB{base("claimant_id = ?", a.ID), base("respondent_id = ?", a.ID)}
+	if slices.Contains(roles, policies.Arbitrator) {
+		queries = append(queries, base("arbitrator_id = ?", a.ID))
+	}
+	return pageOfAny(page, idOf, queries...)
 }
 
 // Offers lists every offer of a case, oldest first: the negotiation history.

@@ -91,6 +91,9 @@ func (s *Service) answerInstruction(ctx context.Context, a Actor, id, action, st
 	if err := s.authorize(a.roleRelations(), "instruction", action); err != nil {
 		return nil, err
 	}
+	if s.embedded {
+		return nil, conflict("ledger_embedded", "the embedded ledger executes instructions here; run with DISPUTED_LEDGER=external to answer them from outside")
+	}
 	return inTx(ctx, s, func(tx *gorm.DB) (*models.Instruction, error) {
 		var ins models.Instruction
 		if err := first(lockForUpdate(tx), "instruction", &ins, id); err != nil {

@@ -74,15 +74,16 @@ func (s *Service) CreateMilestone(ctx context.Context, a Actor, projectID string
 
 // GetMilestone returns a milestone and its instructions. Errors: KindNotFound.
 func (s *Service) GetMilestone(ctx context.Context, a Actor, id string) (*MilestoneView, error) {
-	db := s.db.WithContext(ctx)
-	m, _, rels, err := loadMilestone(db, a, id, false)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.authorize(rels, "milestone", "read"); err != nil {
-		return nil, err
-	}
-	return s.milestoneView(db, m)
+	return readTx(ctx, s, func(db *gorm.DB) (*MilestoneView, error) {
+		m, _, rels, err := loadMilestone(db, a, id, false)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.authorize(rels, "milestone", "read"); err != nil {
+			return nil, err
+		}
+		return s.milestoneView(db, m)
+	})
 }
 
 func (s *Service) milestoneView(tx *gorm.DB, m *models.Milestone) (*MilestoneView, error) {

@@ -6,8 +6,10 @@ package workflows
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +30,7 @@ type Service struct {
 	rules       Rules
 	files       FileStore
 	maxUpload   int64
+	embedded    bool
 	arbitrators sync.Map // user ids already recorded as arbitrators
 }
 
@@ -39,6 +42,10 @@ type Options struct {
 	MaxUpload int64
 	// Now is the clock (default time.Now); tests inject their own.
 	Now func() time.Time
+	// EmbeddedLedger refuses acks and rejections over the API: the embedded
+	// ledger executes instructions, and an outside answer would settle one
+	// without its journal entries.
+	EmbeddedLedger bool
 }
 
 // New builds a Service. Times are kept to the microsecond, the precision
@@ -48,7 +55,7 @@ func New(db *models.DB, authz *policies.Authorizer, opts Options) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{db: db, authz: authz, rules: opts.Rules, files: opts.Files, maxUpload: opts.MaxUpload,
+	return &Service{db: db, authz: authz, rules: opts.Rules, files: opts.Files, maxUpload: opts.MaxUpload, embedded: opts.EmbeddedLedger,
 		now: func() time.Time { return now().UTC().Truncate(time.Microsecond) }}
 }
 
@@ -95,6 +102,24 @@ func inTx[T any](ctx context.Context, s *Service, fn func(tx *gorm.DB) (T, error
 		}
 		return s.rememberIdempotent(ctx, tx, out)
 	})
+	return out, err
+}
+
+// readTx runs a read of several statements on one snapshot, so a view never
+// mixes rows from before and after a concurrent write (a milestone whose
+// instructions are acknowledged while its amounts still wait). SQLite has
+// one writer and its transactions take the write lock, so reads there run
+// as they are.
+func readTx[T any](ctx context.Context, s *Service, fn func(db *gorm.DB) (T, error)) (T, error) {
+	if s.db.Dialect != models.Postgres {
+		return fn(s.db.WithContext(ctx))
+	}
+	var out T
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	}, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	return out, err
 }
 
@@ -154,12 +179,38 @@ func (p PageRequest) limit() int {
 // pageByID lists rows newest first by their time-ordered ids. The query
 // must already be filtered; the cursor is the last id seen.
 func pageByID[T any](q *gorm.DB, req PageRequest, idOf func(T) string) (Page[T], error) {
+	return pageOfAny(req, idOf, q)
+}
+
+// pageOfAny lists the newest rows matched by any of the queries, each one
+// walking its own index (an OR across columns would make the database scan
+// the whole primary key backwards to find a party's first page). The
+// queries must match disjoint rows.
+func pageOfAny[T any](req PageRequest, idOf func(T) string, queries ...*gorm.DB) (Page[T], error) {
 	limit := req.limit()
-	if req.Cursor != "" {
-		q = q.Where("id < ?", req.Cursor)
+	parts := make([]*gorm.DB, len(queries))
+	for i, q := range queries {
+		if req.Cursor != "" {
+			q = q.Where("id < ?", req.Cursor)
+		}
+		parts[i] = q.Order("id DESC").Limit(limit + 1)
 	}
 	var rows []T
-	if err := q.Order("id DESC").Limit(limit + 1).Find(&rows).Error; err != nil {
+	var err error
+	if len(parts) == 1 {
+		err = parts[0].Find(&rows).Error
+	} else {
+		sql, args := "", []any{}
+		for i, p := range parts {
+			if i > 0 {
+				sql += " UNION ALL "
+			}
+			sql += fmt.Sprintf("SELECT * FROM (?) AS p%d", i)
+			args = append(args, p)
+		}
+		err = parts[0].Session(&gorm.Session{NewDB: true}).Raw(sql+" ORDER BY id DESC LIMIT ?", append(args, limit+1)...).Scan(&rows).Error
+	}
+	if err != nil {
 		return Page[T]{}, err
 	}
 	page := Page[T]{Items: rows}

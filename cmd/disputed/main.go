@@ -110,6 +110,7 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	}
 	svc := workflows.New(db, authz, workflows.Options{
 		Rules: cfg.Rules, Files: models.NewDiskStore(filepath.Join(cfg.DataDir, "files")), MaxUpload: cfg.MaxUpload,
+		EmbeddedLedger: cfg.Ledger == "embedded",
 	})
 	metrics := handlers.NewMetrics(svc)
 	e, err := handlers.New(handlers.Config{
@@ -135,9 +136,17 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 	}
 	every(&background, workCtx, cfg.Webhooks.Every, log, "webhook deliveries", deliveries.Run)
 	if cfg.Ledger == "embedded" {
-		every(&background, workCtx, cfg.LedgerEvery, log, "embedded ledger", func(ctx context.Context) (int, error) {
-			return svc.RunEmbeddedLedger(ctx, 100)
-		})
+		// Several workers: instructions of different milestones are independent,
+		// and the machine only writes one after the one it depends on is acknowledged.
+		workers := 1
+		if db.Dialect == models.Postgres {
+			workers = 4
+		}
+		for range workers {
+			every(&background, workCtx, cfg.LedgerEvery, log, "embedded ledger", func(ctx context.Context) (int, error) {
+				return svc.RunEmbeddedLedger(ctx, 100)
+			})
+		}
 	}
 
 	if cfg.AdminAddr != "" {
