@@ -1,8 +1,6 @@
 package handlers
 
 import (
-	"math"
-
 	"github.com/labstack/echo/v4"
 )
 
@@ -15,15 +13,11 @@ type rejectRequest struct {
 }
 
 func (h *api) instructionFeed(c echo.Context) (any, error) {
-	after, err := queryInt(c, "after", 0, 0, math.MaxInt64)
-	if err != nil {
-		return nil, err
-	}
 	limit, err := queryInt(c, "limit", 100, 1, 200)
 	if err != nil {
 		return nil, err
 	}
-	return h.svc.InstructionFeed(c.Request().Context(), actor(c), after, int(limit))
+	return h.svc.InstructionFeed(c.Request().Context(), actor(c), c.QueryParam("after"), int(limit))
 }
 
 func (h *api) ackInstruction(c echo.Context) (any, error) {

@@ -2,7 +2,6 @@ package handlers_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/disputed/disputed/models"
@@ -39,7 +38,7 @@ func TestExternalLedgerFeedAckReject(t *testing.T) {
 	}
 
 	h.post(h.token(emp), "/v1/milestones/"+m.ID+"/release", map[string]any{"amount": 400}).ok(200, nil)
-	h.get(led, fmt.Sprintf("/v1/ledger/instructions?after=%d", feed.NextAfter)).ok(200, &feed)
+	h.get(led, "/v1/ledger/instructions?after="+feed.NextAfter).ok(200, &feed)
 	if len(feed.Items) != 1 || feed.Items[0].Kind != "release" || feed.Items[0].Seq <= hold.Seq {
 		t.Fatalf("feed after cursor %+v", feed)
 	}
@@ -58,14 +57,14 @@ func TestExternalLedgerFeedAckReject(t *testing.T) {
 	})
 	// The employer can try again after a rejection.
 	h.post(h.token(emp), "/v1/milestones/"+m.ID+"/release", map[string]any{"amount": 900}).ok(200, nil)
-	h.get(led, fmt.Sprintf("/v1/ledger/instructions?after=%d", feed.NextAfter)).ok(200, &feed)
+	h.get(led, "/v1/ledger/instructions?after="+feed.NextAfter).ok(200, &feed)
 	h.post(led, "/v1/ledger/instructions/"+feed.Items[0].ID+"/ack", map[string]any{"reference": "L-3"}).ok(200, nil)
 	if got := h.milestone(m.ID); got.State != "released" || got.ReleasedAmount != 900 {
 		t.Fatalf("after retry %+v", got)
 	}
 	// An empty page keeps the cursor.
 	var empty workflows.Feed
-	h.get(led, fmt.Sprintf("/v1/ledger/instructions?after=%d&limit=5", feed.NextAfter)).ok(200, &empty)
+	h.get(led, "/v1/ledger/instructions?limit=5&after="+feed.NextAfter).ok(200, &empty)
 	if len(empty.Items) != 0 || empty.NextAfter != feed.NextAfter {
 		t.Fatalf("empty page %+v", empty)
 	}
@@ -110,6 +109,7 @@ func TestLedgerEndpointsRefuseOthers(t *testing.T) {
 	h.get(h.token(emp), "/v1/ledger/instructions").problem(404, "not_found")
 	h.get("", "/v1/ledger/instructions").problem(401, "unauthorized")
 	h.do(req{method: "GET", path: "/v1/ledger/instructions?after=-1", token: led, bad: true}).problem(422, "validation_failed")
+	h.do(req{method: "GET", path: "/v1/ledger/instructions?after=1.x", token: led, bad: true}).problem(422, "validation_failed")
 	h.do(req{method: "GET", path: "/v1/ledger/instructions?limit=201", token: led, bad: true}).problem(422, "validation_failed")
 	h.get(sup, "/v1/ledger/instructions").ok(200, nil)
 	h.get(h.token(emp), "/v1/ledger/balances").problem(404, "not_found")
@@ -136,5 +136,32 @@ func TestEmbeddedLedgerRefusesOutsideAnswers(t *testing.T) {
 		if we, ok := workflows.AsError(answer()); !ok || we.Code != "ledger_embedded" {
 			t.Fatalf("outside answer: %v", we)
 		}
+	}
+}
+
+// On PostgreSQL the feed hides instructions of transactions newer than the
+// oldest one still running: a slow transaction that is about to write an
+// instruction can never commit it behind a position a reader has passed.
+func TestFeedWaitsForOlderTransactions(t *testing.T) {
+	h := newHarness(t)
+	if h.db.Dialect != models.Postgres {
+		t.Skip("SQLite has one writer: seq is commit order there")
+	}
+	led := h.token("ledger-1", "ledger")
+	p := h.project()
+	slow := h.db.Begin()
+	if err := slow.Exec("SELECT pg_current_xact_id()").Error; err != nil { // takes a transaction id, stays open
+		t.Fatal(err)
+	}
+	h.post(h.token(emp), "/v1/projects/"+p.ID+"/milestones", map[string]any{"description": "d", "amount": 5}).ok(201, nil)
+	var feed workflows.Feed
+	h.get(led, "/v1/ledger/instructions").ok(200, &feed)
+	if len(feed.Items) != 0 {
+		t.Fatalf("an instruction newer than a running transaction was shown: %+v", feed.Items)
+	}
+	slow.Rollback()
+	h.get(led, "/v1/ledger/instructions").ok(200, &feed)
+	if len(feed.Items) != 1 {
+		t.Fatalf("after the older transaction ended: %+v", feed.Items)
 	}
 }

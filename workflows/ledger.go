@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -13,19 +15,9 @@ import (
 func userAccount(id string) string   { return "user:" + id }
 func escrowAccount(id string) string { return "escrow:" + id }
 
-// feedLockKey serializes instruction writers on PostgreSQL so feed order
-// (seq) is commit order: a reader that has seen seq N never later finds a
-// new row below N. SQLite has one writer at a time anyway.
-const feedLockKey = 7_220_310
-
 // emit writes a pending instruction in the caller's transaction. Errors:
 // KindConflict if an instruction with the same idempotency key exists.
 func (s *Service) emit(tx *gorm.DB, ins *models.Instruction) (*models.Instruction, error) {
-	if s.db.Dialect == models.Postgres {
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", feedLockKey).Error; err != nil {
-			return nil, err
-		}
-	}
 	ins.ID = newID("ins")
 	ins.Status = models.InstructionPending
 	ins.CreatedAt = s.now()
@@ -42,6 +34,8 @@ func (s *Service) emit(tx *gorm.DB, ins *models.Instruction) (*models.Instructio
 // FeedItem is an instruction as the ledger reads it, with its feed position.
 type FeedItem struct {
 	Seq int64 `json:"seq"`
+	// Cursor is the position just after this item, for after=.
+	Cursor string `json:"cursor"`
 	models.Instruction
 }
 
@@ -50,25 +44,67 @@ type Feed struct {
 	Items []FeedItem `json:"items"`
 	// NextAfter is the cursor to pass as after= for the next page; it equals
 	// the request's cursor when there is nothing new.
-	NextAfter int64 `json:"next_after"`
+	NextAfter string `json:"next_after"`
+}
+
+// feedPos is a position in the feed: the writing transaction's id and the
+// row's seq. The feed shows only rows of transactions that have ended, in
+// (transaction, seq) order; any transaction still to commit has a larger id
+// than all of them, so a reader past a position never finds a new row
+// behind it. (On SQLite, with one writer, the transaction part is 0.)
+type feedPos struct {
+	tx  uint64
+	seq int64
+}
+
+func (p feedPos) String() string { return strconv.FormatUint(p.tx, 10) + "." + strconv.FormatInt(p.seq, 10) }
+
+func parseFeedPos(s string) (feedPos, error) {
+	if s == "" || s == "0" {
+		return feedPos{}, nil
+	}
+	tx, seq, ok := strings.Cut(s, ".")
+	p := feedPos{}
+	var err1, err2 error
+	p.tx, err1 = strconv.ParseUint(tx, 10, 64)
+	p.seq, err2 = strconv.ParseInt(seq, 10, 64)
+	if !ok || err1 != nil || err2 != nil || p.seq < 0 {
+		return p, Invalid([]FieldError{{Field: "after", Reason: "must be a cursor from a previous page"}})
+	}
+	return p, nil
 }
 
 // InstructionFeed lists instructions after the cursor in feed order.
-// Errors: KindNotFound for callers who are not the ledger or support.
-func (s *Service) InstructionFeed(ctx context.Context, a Actor, after int64, limit int) (*Feed, error) {
+// Errors: KindNotFound for callers who are not the ledger or support;
+// KindInvalid (a cursor not from this feed).
+func (s *Service) InstructionFeed(ctx context.Context, a Actor, after string, limit int) (*Feed, error) {
 	if err := s.authorize(a.roleRelations(), "instruction", "read"); err != nil {
 		return nil, err
 	}
-	var rows []models.Instruction
-	err := s.db.WithContext(ctx).Where("seq > ?", after).Order("seq").
-		Limit(PageRequest{Limit: limit}.limit()).Find(&rows).Error
+	pos, err := parseFeedPos(after)
 	if err != nil {
 		return nil, err
 	}
-	feed := &Feed{Items: make([]FeedItem, len(rows)), NextAfter: after}
+	q := s.db.WithContext(ctx).Table("ledger_instructions").Select("ledger_instructions.*, CAST(txid AS TEXT) AS tx")
+	if s.db.Dialect == models.Postgres {
+		q = q.Where("(txid, seq) > (CAST(? AS xid8), ?)", strconv.FormatUint(pos.tx, 10), pos.seq).
+			Where("txid < pg_snapshot_xmin(pg_current_snapshot())")
+	} else {
+		q = q.Where("(txid, seq) > (?, ?)", pos.tx, pos.seq)
+	}
+	var rows []struct {
+		models.Instruction
+		Tx string
+	}
+	if err := q.Order("txid, seq").Limit(PageRequest{Limit: limit}.limit()).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	feed := &Feed{Items: make([]FeedItem, len(rows)), NextAfter: pos.String()}
 	for i, r := range rows {
-		feed.Items[i] = FeedItem{Seq: r.Seq, Instruction: r}
-		feed.NextAfter = r.Seq
+		tx, _ := strconv.ParseUint(r.Tx, 10, 64)
+		next := feedPos{tx: tx, seq: r.Seq}.String()
+		feed.Items[i] = FeedItem{Seq: r.Seq, Cursor: next, Instruction: r.Instruction}
+		feed.NextAfter = next
 	}
 	return feed, nil
 }

@@ -18,7 +18,7 @@ type ledgerAcker struct {
 	token    string
 	rec      *recorder
 	poll     time.Duration
-	after    int64 // the feed's head when the run began
+	after    string // the feed's head when the run began
 	projects sync.Map
 	auto     bool        // start when the server's ledger seems absent
 	answered atomic.Bool // some ledger answered an instruction of this run
@@ -69,51 +69,25 @@ func (l *ledgerAcker) run(ctx context.Context) {
 
 type feed struct {
 	Items     []instruction `json:"items"`
-	NextAfter int64         `json:"next_after"`
+	NextAfter string        `json:"next_after"`
 }
 
-func (l *ledgerAcker) page(ctx context.Context, rec *recorder, after int64, limit int) (*feed, error) {
+func (l *ledgerAcker) page(ctx context.Context, rec *recorder, after string, limit int) (*feed, error) {
 	var f feed
-	q := url.Values{"after": {strconv.FormatInt(after, 10)}, "limit": {strconv.Itoa(limit)}}
+	q := url.Values{"after": {after}, "limit": {strconv.Itoa(limit)}}
 	err := l.api.do(ctx, rec, call{method: http.MethodGet, route: "/v1/ledger/instructions", query: q, token: l.token}, &f)
 	return &f, err
 }
 
 // findHead sets the acker's cursor to the feed's last position, so that it
-// never walks the history of earlier runs. The feed only answers "what
-// comes after x", so the head is found by doubling and then bisecting.
+// never acknowledges the history of earlier runs. Cursors are opaque, so
+// the head is found by reading the feed to its end.
 func (l *ledgerAcker) findHead(ctx context.Context) error {
-	beyond := func(x int64) (bool, error) { // is there an instruction after x?
-		f, err := l.page(ctx, nil, x, 1)
-		return err == nil && len(f.Items) > 0, err
-	}
-	// Invariant: there is an instruction after lo and none after hi.
-	lo, hi := int64(0), int64(1)
-	if more, err := beyond(0); err != nil || !more {
-		return err // an empty feed: the head is 0
-	}
 	for {
-		more, err := beyond(hi)
-		if err != nil {
+		f, err := l.page(ctx, nil, l.after, 200)
+		if err != nil || len(f.Items) == 0 {
 			return err
 		}
-		if !more {
-			break
-		}
-		lo, hi = hi, hi*2
+		l.after = f.NextAfter
 	}
-	for hi-lo > 1 {
-		mid := lo + (hi-lo)/2
-		more, err := beyond(mid)
-		if err != nil {
-			return err
-		}
-		if more {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	l.after = hi
-	return nil
 }

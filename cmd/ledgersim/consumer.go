@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"sync"
 	"sync/atomic"
 )
@@ -62,7 +63,7 @@ func (c *Consumer) Stats() Stats {
 
 type feed struct {
 	Items     []Instruction `json:"items"`
-	NextAfter int64         `json:"next_after"`
+	NextAfter string        `json:"next_after"`
 }
 
 // Poll reads one page of the feed after the watermark and settles it.
@@ -70,7 +71,7 @@ type feed struct {
 func (c *Consumer) Poll(ctx context.Context) (int, error) {
 	c.count(func(s *Stats) { s.Polls++ })
 	var page feed
-	path := fmt.Sprintf("/v1/ledger/instructions?after=%d&limit=200", c.Ledger.State.Watermark)
+	path := "/v1/ledger/instructions?limit=200&after=" + url.QueryEscape(c.Ledger.Watermark())
 	if err := c.call(ctx, http.MethodGet, path, nil, &page); err != nil {
 		return 0, err
 	}
@@ -90,7 +91,7 @@ func (c *Consumer) Poll(ctx context.Context) (int, error) {
 			}
 		}
 		if prefixSettled {
-			c.Ledger.SetWatermark(ins.Seq)
+			c.Ledger.SetWatermark(ins.Cursor)
 		}
 	}
 	return pending, c.Ledger.Save()

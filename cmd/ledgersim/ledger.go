@@ -13,6 +13,7 @@ import (
 // Instruction is what the feed carries, as far as a ledger cares.
 type Instruction struct {
 	Seq         int64  `json:"seq"`
+	Cursor      string `json:"cursor"`
 	ID          string `json:"id"`
 	Kind        string `json:"kind"`
 	Status      string `json:"status"`
@@ -42,8 +43,9 @@ type State struct {
 	Executed map[string]string `json:"executed"`
 	// Rejected maps instruction id to the reason given.
 	Rejected map[string]string `json:"rejected"`
-	// Watermark: every instruction at or below it is settled on the server.
-	Watermark int64 `json:"watermark"`
+	// Watermark is the feed cursor up to which every instruction is settled
+	// on the server: the next poll starts there.
+	Watermark string `json:"watermark"`
 	Next      int64 `json:"next_reference"`
 }
 
@@ -107,13 +109,21 @@ func (l *Ledger) move(account, currency string, amount int64) {
 	l.State.Balances[account][currency] += amount
 }
 
-// SetWatermark records feed progress.
-func (l *Ledger) SetWatermark(seq int64) {
+// SetWatermark records feed progress (cursors only move forward: the
+// consumer passes them in feed order).
+func (l *Ledger) SetWatermark(cursor string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if seq > l.State.Watermark {
-		l.State.Watermark, l.dirty = seq, true
+	if cursor != l.State.Watermark {
+		l.State.Watermark, l.dirty = cursor, true
 	}
+}
+
+// Watermark is where the next poll starts.
+func (l *Ledger) Watermark() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.State.Watermark
 }
 
 // Save writes the state file atomically, if anything changed. It runs
