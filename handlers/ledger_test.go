@@ -130,8 +130,14 @@ func TestEmbeddedLedgerRefusesOutsideAnswers(t *testing.T) {
 	h.post(h.token(emp), "/v1/projects/"+h.project().ID+"/milestones", map[string]any{"description": "d", "amount": 5}).ok(201, &m)
 	led := workflows.Actor{ID: "ledger-1", Roles: []string{"ledger"}}
 	for _, answer := range []func() error{
-		func() error { _, err := svc.AckInstruction(context.Background(), led, m.Instructions[0].ID, "x"); return err },
-		func() error { _, err := svc.RejectInstruction(context.Background(), led, m.Instructions[0].ID, "x"); return err },
+		func() error {
+			_, err := svc.AckInstruction(context.Background(), led, m.Instructions[0].ID, "x")
+			return err
+		},
+		func() error {
+			_, err := svc.RejectInstruction(context.Background(), led, m.Instructions[0].ID, "x")
+			return err
+		},
 	} {
 		if we, ok := workflows.AsError(answer()); !ok || we.Code != "ledger_embedded" {
 			t.Fatalf("outside answer: %v", we)

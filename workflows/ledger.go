@@ -57,7 +57,9 @@ type feedPos struct {
 	seq int64
 }
 
-func (p feedPos) String() string { return strconv.FormatUint(p.tx, 10) + "." + strconv.FormatInt(p.seq, 10) }
+func (p feedPos) String() string {
+	return strconv.FormatUint(p.tx, 10) + "." + strconv.FormatInt(p.seq, 10)
+}
 
 func parseFeedPos(s string) (feedPos, error) {
 	if s == "" || s == "0" {

@@ -46,7 +46,7 @@ type State struct {
 	// Watermark is the feed cursor up to which every instruction is settled
 	// on the server: the next poll starts there.
 	Watermark string `json:"watermark"`
-	Next      int64 `json:"next_reference"`
+	Next      int64  `json:"next_reference"`
 }
 
 // OpenLedger loads the state file, or starts empty.
