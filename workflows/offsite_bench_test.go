@@ -23,15 +23,3 @@ func BenchmarkDetectOffsite(b *testing.B) {
 		}
 	}
 }
-
-func BenchmarkRuleScratch(b *testing.B) {
-	for i, r := range rules {
-		b.Run(r.kind+string(rune('a'+i)), func(b *testing.B) {
-			for b.Loop() {
-				for _, m := range benchMessages {
-					r.pattern.FindAllStringIndex(m, -1)
-				}
-			}
-		})
-	}
-}
