@@ -73,17 +73,24 @@ func TestRejectedUserReleaseIsNotRetried(t *testing.T) {
 	h.do(req{method: "POST", path: "/v1/ledger/instructions/" + rel.ID + "/retry", token: h.as("sup"), body: map[string]any{"x": 1}, bad: true}).problem(422, "validation_failed")
 }
 
+// feeWindowMissed: the freelancer paid its fee, the employer let the fee
+// window pass, and the sweep has not run yet.
+func feeWindowMissed(t *testing.T) (*harness, disputeJSON) {
+	h := newHarness(t)
+	m := h.heldMilestone(h.project().ID, 1000)
+	d := h.file(emp, 0, m.ID)
+	h.act(fl, "/v1/disputes/"+d.ID+"/offers", map[string]any{"release_amount": 900})
+	h.act(fl, "/v1/disputes/"+d.ID+"/fee", nil)
+	h.runLedger()
+	h.clock.Advance(97 * time.Hour)
+	return h, d
+}
+
 // Once a deadline has passed, no late action changes the outcome it decided,
 // even before the background sweep has run.
 func TestLateActionsMeetTheDeadline(t *testing.T) {
 	t.Run("withdraw after the fee window", func(t *testing.T) {
-		h := newHarness(t).with(t)
-		m := h.heldMilestone(h.project().ID, 1000)
-		d := h.file(emp, 0, m.ID)
-		h.act(fl, "/v1/disputes/"+d.ID+"/offers", map[string]any{"release_amount": 900})
-		h.act(fl, "/v1/disputes/"+d.ID+"/fee", nil)
-		h.runLedger()
-		h.clock.Advance(97 * time.Hour)
+		h, d := feeWindowMissed(t)
 		if got := h.dispute(emp, d.ID); len(got.Actions) != 0 {
 			t.Fatalf("actions after the deadline %v", got.Actions)
 		}
@@ -94,13 +101,7 @@ func TestLateActionsMeetTheDeadline(t *testing.T) {
 		}
 	})
 	t.Run("fee after the fee window", func(t *testing.T) {
-		h := newHarness(t).with(t)
-		m := h.heldMilestone(h.project().ID, 1000)
-		d := h.file(emp, 0, m.ID)
-		h.act(fl, "/v1/disputes/"+d.ID+"/offers", map[string]any{"release_amount": 900})
-		h.act(fl, "/v1/disputes/"+d.ID+"/fee", nil)
-		h.runLedger()
-		h.clock.Advance(97 * time.Hour)
+		h, d := feeWindowMissed(t)
 		h.post(h.token(emp), "/v1/disputes/"+d.ID+"/fee", nil).problem(409, "invalid_transition")
 		if got := instructionsOf(h, d.ID); got["fee_charge"] != 500 {
 			t.Fatalf("a late fee was charged: %v", got)

@@ -130,6 +130,16 @@ func (s *Service) readableConversation(db *gorm.DB, a Actor, id string) (*conver
 	return &conversationAccess{conv: &c, rels: rels}, nil
 }
 
+// conversationFor loads a conversation for an action the caller must be
+// allowed. Errors: KindNotFound; KindForbidden.
+func (s *Service) conversationFor(tx *gorm.DB, a Actor, id, action string) (*conversationAccess, error) {
+	acc, err := s.readableConversation(tx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	return acc, s.authorize(acc.rels, "conversation", action)
+}
+
 type conversationAccess struct {
 	conv *models.Conversation
 	rels []policies.Relation
@@ -212,11 +222,8 @@ func (s *Service) CreateGroup(ctx context.Context, a Actor, in NewGroup) (*Conve
 // (the project's own conversation is for its two parties only).
 func (s *Service) AddParticipant(ctx context.Context, a Actor, convID, userID string) (*ConversationView, error) {
 	return inTx(ctx, s, func(tx *gorm.DB) (*ConversationView, error) {
-		acc, err := s.readableConversation(tx, a, convID)
+		acc, err := s.conversationFor(tx, a, convID, "add_participant")
 		if err != nil {
-			return nil, err
-		}
-		if err := s.authorize(acc.rels, "conversation", "add_participant"); err != nil {
 			return nil, err
 		}
 		if acc.conv.Kind == models.ConversationProject {
@@ -238,11 +245,8 @@ func (s *Service) PostMessage(ctx context.Context, a Actor, convID string, in Ne
 		return nil, invalid("validation_failed", "body", "a message needs a body, attachments or a call")
 	}
 	return inTx(ctx, s, func(tx *gorm.DB) (*MessageView, error) {
-		acc, err := s.readableConversation(tx, a, convID)
+		acc, err := s.conversationFor(tx, a, convID, "post")
 		if err != nil {
-			return nil, err
-		}
-		if err := s.authorize(acc.rels, "conversation", "post"); err != nil {
 			return nil, err
 		}
 		if err := s.ensureNotSuspended(tx, a.ID); err != nil {

@@ -73,6 +73,15 @@ type CurrentOffers struct {
 }
 
 func (s *Service) view(tx *gorm.DB, d *models.Dispute, a Actor) (*DisputeView, error) {
+	var open []models.Offer
+	if err := tx.Where("dispute_id = ? AND status = ?", d.ID, offerOpen).Find(&open).Error; err != nil {
+		return nil, err
+	}
+	return s.render(tx, d, a, open)
+}
+
+// render builds the view from the case row and its open offers.
+func (s *Service) render(db *gorm.DB, d *models.Dispute, a Actor, open []models.Offer) (*DisputeView, error) {
 	v := &DisputeView{
 		ID: d.ID, ProjectID: d.ProjectID, ClaimantID: d.ClaimantID, ClaimantRole: d.ClaimantRole,
 		RespondentID: d.RespondentID, RespondentRole: other(d.ClaimantRole), Reason: d.Reason,
@@ -90,12 +99,8 @@ func (s *Service) view(tx *gorm.DB, d *models.Dispute, a Actor) (*DisputeView, e
 			v.Outcome.ReleaseAmount, v.Outcome.ReturnAmount, v.Outcome.KeptInEscrow = *d.ReleaseAmount, *d.ReturnAmount, 0
 		}
 	}
-	if err := tx.Model(&models.DisputeMilestone{}).Where("dispute_id = ?", d.ID).Order("milestone_id").
-		Find(&v.Milestones).Error; err != nil {
-		return nil, err
-	}
-	var open []models.Offer
-	if err := tx.Where("dispute_id = ? AND status = ?", d.ID, offerOpen).Find(&open).Error; err != nil {
+	var err error
+	if v.Milestones, err = s.disputedMilestones(db, d.ID); err != nil {
 		return nil, err
 	}
 	for i := range open {
@@ -107,6 +112,20 @@ func (s *Service) view(tx *gorm.DB, d *models.Dispute, a Actor) (*DisputeView, e
 	}
 	v.Actions = s.allowedActions(d, disputeRelations(a, d), v.Offers)
 	return v, nil
+}
+
+// disputedMilestones never change once a case is filed, so they are kept
+// in memory after the first read (bounded: cleared when full).
+func (s *Service) disputedMilestones(db *gorm.DB, disputeID string) ([]DisputedMilestone, error) {
+	if ms, ok := s.milestonesOf.get(disputeID); ok {
+		return ms, nil
+	}
+	var ms []DisputedMilestone
+	err := db.Model(&models.DisputeMilestone{}).Where("dispute_id = ?", disputeID).Order("milestone_id").Find(&ms).Error
+	if err == nil && len(ms) > 0 {
+		s.milestonesOf.put(disputeID, ms)
+	}
+	return ms, err
 }
 
 // allowedActions answers "what may this caller do now" from the machine,
@@ -146,15 +165,39 @@ func (s *Service) allowedActions(d *models.Dispute, rels []policies.Relation, of
 	return out
 }
 
-// GetDispute reads a case. Errors: KindNotFound.
+// GetDispute reads a case: the case and its open offers in one statement
+// (one snapshot), its milestones from memory. Errors: KindNotFound.
 func (s *Service) GetDispute(ctx context.Context, a Actor, id string) (*DisputeView, error) {
-	return readTx(ctx, s, func(db *gorm.DB) (*DisputeView, error) {
-		d, _, err := s.readDispute(db, a, id)
-		if err != nil {
-			return nil, err
+	db := s.db.WithContext(ctx)
+	var rows []struct {
+		models.Dispute
+		OfferID, OfferParty, OfferUserID, OfferNote *string
+		OfferReleaseAmount                          *int64
+		OfferCreatedAt                              *time.Time
+	}
+	err := db.Table("disputes AS d").
+		Select("d.*, o.id AS offer_id, o.party AS offer_party, o.user_id AS offer_user_id, o.note AS offer_note, "+
+			"o.release_amount AS offer_release_amount, o.created_at AS offer_created_at").
+		Joins("LEFT JOIN offers o ON o.dispute_id = d.id AND o.status = ?", offerOpen).
+		Where("d.id = ?", id).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, notFound("dispute")
+	}
+	d := &rows[0].Dispute
+	if err := s.authorize(disputeRelations(a, d), "dispute", "read"); err != nil {
+		return nil, err
+	}
+	var open []models.Offer
+	for _, r := range rows {
+		if r.OfferID != nil {
+			open = append(open, models.Offer{ID: *r.OfferID, DisputeID: d.ID, Party: *r.OfferParty, UserID: *r.OfferUserID,
+				ReleaseAmount: *r.OfferReleaseAmount, Note: *r.OfferNote, Status: offerOpen, CreatedAt: r.OfferCreatedAt.UTC()})
 		}
-		return s.view(db, d, a)
-	})
+	}
+	return s.render(db, d, a, open)
 }
 
 // DisputeSummary is a case in a list.
