@@ -3,6 +3,8 @@ package workflows
 import (
 	"context"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -77,11 +79,15 @@ func (s *Service) view(tx *gorm.DB, d *models.Dispute, a Actor) (*DisputeView, e
 	if err := tx.Where("dispute_id = ? AND status = ?", d.ID, offerOpen).Find(&open).Error; err != nil {
 		return nil, err
 	}
-	return s.render(tx, d, a, open)
+	var ms []DisputedMilestone
+	if err := tx.Model(&models.DisputeMilestone{}).Where("dispute_id = ?", d.ID).Order("milestone_id").Find(&ms).Error; err != nil {
+		return nil, err
+	}
+	return s.render(d, a, ms, open), nil
 }
 
-// render builds the view from the case row and its open offers.
-func (s *Service) render(db *gorm.DB, d *models.Dispute, a Actor, open []models.Offer) (*DisputeView, error) {
+// render builds the view from the case row, its milestones and open offers.
+func (s *Service) render(d *models.Dispute, a Actor, milestones []DisputedMilestone, open []models.Offer) *DisputeView {
 	v := &DisputeView{
 		ID: d.ID, ProjectID: d.ProjectID, ClaimantID: d.ClaimantID, ClaimantRole: d.ClaimantRole,
 		RespondentID: d.RespondentID, RespondentRole: other(d.ClaimantRole), Reason: d.Reason,
@@ -99,10 +105,7 @@ func (s *Service) render(db *gorm.DB, d *models.Dispute, a Actor, open []models.
 			v.Outcome.ReleaseAmount, v.Outcome.ReturnAmount, v.Outcome.KeptInEscrow = *d.ReleaseAmount, *d.ReturnAmount, 0
 		}
 	}
-	var err error
-	if v.Milestones, err = s.disputedMilestones(db, d.ID); err != nil {
-		return nil, err
-	}
+	v.Milestones = milestones
 	for i := range open {
 		if open[i].Party == RoleEmployer {
 			v.Offers.Employer = &open[i]
@@ -111,21 +114,7 @@ func (s *Service) render(db *gorm.DB, d *models.Dispute, a Actor, open []models.
 		}
 	}
 	v.Actions = s.allowedActions(d, disputeRelations(a, d), v.Offers)
-	return v, nil
-}
-
-// disputedMilestones never change once a case is filed, so they are kept
-// in memory after the first read (bounded: cleared when full).
-func (s *Service) disputedMilestones(db *gorm.DB, disputeID string) ([]DisputedMilestone, error) {
-	if ms, ok := s.milestonesOf.get(disputeID); ok {
-		return ms, nil
-	}
-	var ms []DisputedMilestone
-	err := db.Model(&models.DisputeMilestone{}).Where("dispute_id = ?", disputeID).Order("milestone_id").Find(&ms).Error
-	if err == nil && len(ms) > 0 {
-		s.milestonesOf.put(disputeID, ms)
-	}
-	return ms, err
+	return v
 }
 
 // allowedActions answers "what may this caller do now" from the machine,
@@ -165,18 +154,24 @@ func (s *Service) allowedActions(d *models.Dispute, rels []policies.Relation, of
 	return out
 }
 
-// GetDispute reads a case: the case and its open offers in one statement
-// (one snapshot), its milestones from memory. Errors: KindNotFound.
+// GetDispute reads a case with its milestones and open offers in one
+// statement: one round trip and one snapshot. Errors: KindNotFound.
 func (s *Service) GetDispute(ctx context.Context, a Actor, id string) (*DisputeView, error) {
 	db := s.db.WithContext(ctx)
 	var rows []struct {
 		models.Dispute
+		Parts                                       string // milestone_id:amount,...
 		OfferID, OfferParty, OfferUserID, OfferNote *string
 		OfferReleaseAmount                          *int64
 		OfferCreatedAt                              *time.Time
 	}
+	concat := "group_concat(m.milestone_id || ':' || m.amount, ',')"
+	if s.db.Dialect == models.Postgres {
+		concat = "string_agg(m.milestone_id || ':' || m.amount, ',')"
+	}
 	err := db.Table("disputes AS d").
-		Select("d.*, o.id AS offer_id, o.party AS offer_party, o.user_id AS offer_user_id, o.note AS offer_note, "+
+		Select("d.*, (SELECT "+concat+" FROM dispute_milestones m WHERE m.dispute_id = d.id) AS parts, "+
+			"o.id AS offer_id, o.party AS offer_party, o.user_id AS offer_user_id, o.note AS offer_note, "+
 			"o.release_amount AS offer_release_amount, o.created_at AS offer_created_at").
 		Joins("LEFT JOIN offers o ON o.dispute_id = d.id AND o.status = ?", offerOpen).
 		Where("d.id = ?", id).Scan(&rows).Error
@@ -197,7 +192,20 @@ func (s *Service) GetDispute(ctx context.Context, a Actor, id string) (*DisputeV
 				ReleaseAmount: *r.OfferReleaseAmount, Note: *r.OfferNote, Status: offerOpen, CreatedAt: r.OfferCreatedAt.UTC()})
 		}
 	}
-	return s.render(db, d, a, open)
+	return s.render(d, a, parseParts(rows[0].Parts), open), nil
+}
+
+// parseParts reads "milestone_id:amount,..." (ids never hold ':' or ',').
+func parseParts(s string) []DisputedMilestone {
+	out := []DisputedMilestone{}
+	for _, part := range strings.Split(s, ",") {
+		id, amount, ok := strings.Cut(part, ":")
+		if n, err := strconv.ParseInt(amount, 10, 64); ok && err == nil {
+			out = append(out, DisputedMilestone{MilestoneID: id, Amount: n})
+		}
+	}
+	slices.SortFunc(out, func(a, b DisputedMilestone) int { return strings.Compare(a.MilestoneID, b.MilestoneID) })
+	return out
 }
 
 // DisputeSummary is a case in a list.

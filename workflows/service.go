@@ -24,40 +24,14 @@ import (
 
 // Service runs the commands and queries of the domain.
 type Service struct {
-	db           *models.DB
-	authz        *policies.Authorizer
-	now          func() time.Time
-	rules        Rules
-	files        FileStore
-	maxUpload    int64
-	embedded     bool
-	arbitrators  sync.Map // user ids already recorded as arbitrators
-	milestonesOf boundedCache[string, []DisputedMilestone]
-}
-
-// boundedCache is a map for immutable values that empties itself when it
-// reaches its size, so it can never grow without bound.
-type boundedCache[K comparable, V any] struct {
-	mu sync.RWMutex
-	m  map[K]V
-}
-
-const cacheSize = 10_000 // hot cases; a few MB at most
-
-func (c *boundedCache[K, V]) get(k K) (V, bool) {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	v, ok := c.m[k]
-	return v, ok
-}
-
-func (c *boundedCache[K, V]) put(k K, v V) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= cacheSize {
-		c.m = make(map[K]V)
-	}
-	c.m[k] = v
+	db          *models.DB
+	authz       *policies.Authorizer
+	now         func() time.Time
+	rules       Rules
+	files       FileStore
+	maxUpload   int64
+	embedded    bool
+	arbitrators sync.Map // user ids already recorded as arbitrators
 }
 
 // Options are a Service's collaborators and limits.
