@@ -45,17 +45,19 @@ func (s *Service) RunDeadlines(ctx context.Context) (int, error) {
 	return fired, errors.Join(errs...)
 }
 
-// applyDueDeadline applies a case's passed deadline, if any, before a
-// command looks at the case, so a late action meets the outcome the
-// deadline decided rather than the stage before it.
-func (s *Service) applyDueDeadline(ctx context.Context, id string) error {
-	var d models.Dispute
-	err := s.db.WithContext(ctx).Select("deadline_at").Where("id = ?", id).Take(&d).Error
-	if err != nil || !s.deadlinePassed(&d) {
-		return nil // a missing case is reported by the command itself
+// meetDeadline runs a command; if the case's deadline had passed before the
+// sweep applied it, it applies it now and runs the command again, so a late
+// action meets the outcome the deadline decided (409) rather than the stage
+// before it. The common path costs nothing extra.
+func meetDeadline[T any](ctx context.Context, s *Service, id string, run func() (T, error)) (T, error) {
+	out, err := run()
+	if we, ok := AsError(err); !ok || we.Code != "deadline_passed" {
+		return out, err
 	}
-	_, err = s.expire(ctx, id)
-	return err
+	if _, err := s.expire(ctx, id); err != nil {
+		return out, err
+	}
+	return run()
 }
 
 var errSkip = errors.New("deadline not due")

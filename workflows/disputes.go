@@ -224,25 +224,23 @@ func (s *Service) deadlinePassed(d *models.Dispute) bool {
 // case, find the transition, apply it, save and answer with the new view.
 func (s *Service) command(ctx context.Context, a Actor, id string, action Action,
 	apply func(tx *gorm.DB, d *models.Dispute, t *Transition) error) (*DisputeView, error) {
-	if err := s.applyDueDeadline(ctx, id); err != nil {
-		return nil, err
-	}
-	return inTx(ctx, s, func(tx *gorm.DB) (*DisputeView, error) {
-		d, t, err := s.begin(tx, a, id, action)
-		if err != nil {
-			return nil, err
-		}
-		if err := apply(tx, d, t); err != nil {
-			return nil, err
-		}
-		return s.saveAndView(tx, d, a)
+	return meetDeadline(ctx, s, id, func() (*DisputeView, error) {
+		return inTx(ctx, s, func(tx *gorm.DB) (*DisputeView, error) {
+			d, t, err := s.begin(tx, a, id, action)
+			if err != nil {
+				return nil, err
+			}
+			if err := apply(tx, d, t); err != nil {
+				return nil, err
+			}
+			return s.saveAndView(tx, d, a)
+		})
 	})
 }
 
 // begin locks the case and finds the transition the caller asks for. Once
-// the case's deadline has passed nothing else may happen to it: commands
-// apply a due deadline first (applyDueDeadline), and one that passes in
-// between is refused here and left to the sweep.
+// the case's deadline has passed nothing else may happen to it: begin
+// refuses, and meetDeadline applies the deadline and asks again.
 func (s *Service) begin(tx *gorm.DB, a Actor, id string, action Action) (*models.Dispute, *Transition, error) {
 	d, rels, err := s.loadDispute(tx, a, id)
 	if err != nil {

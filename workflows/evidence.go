@@ -64,9 +64,12 @@ type EvidenceView struct {
 // KindConflict (in arbitration or closed); KindInvalid (a file or messages
 // the submitter cannot see, or from another project); KindNotFound.
 func (s *Service) SubmitEvidence(ctx context.Context, a Actor, id string, in NewEvidence) (*EvidenceView, error) {
-	if err := s.applyDueDeadline(ctx, id); err != nil {
-		return nil, err
-	}
+	return meetDeadline(ctx, s, id, func() (*EvidenceView, error) {
+		return s.submitEvidence(ctx, a, id, in)
+	})
+}
+
+func (s *Service) submitEvidence(ctx context.Context, a Actor, id string, in NewEvidence) (*EvidenceView, error) {
 	return inTx(ctx, s, func(tx *gorm.DB) (*EvidenceView, error) {
 		d, _, err := s.begin(tx, a, id, ActionEvidence)
 		if err != nil {
