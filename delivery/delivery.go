@@ -95,7 +95,19 @@ func (w *Worker) send(ctx context.Context, at workflows.Attempt) error {
 	defer resp.Body.Close()
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // let the connection be reused
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		if loc := resp.Header.Get("Location"); loc != "" {
+			return fmt.Errorf("receiver answered %s to %s: redirects are not followed, register the final URL", resp.Status, loc)
+		}
 		return fmt.Errorf("receiver answered %s", resp.Status)
 	}
 	return nil
+}
+
+// NewClient is the HTTP client deliveries need: it never follows a
+// redirect, which would turn the POST into a bodiless GET that "succeeds"
+// and send the signature to another host.
+func NewClient(timeout time.Duration) *http.Client {
+	return &http.Client{Timeout: timeout, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
 }

@@ -93,6 +93,7 @@ func (h *api) routes() []route {
 		{http.MethodGet, "/v1/webhooks", h.listWebhooks, http.StatusOK},
 		{http.MethodPost, "/v1/webhooks", h.registerWebhook, http.StatusCreated},
 		{http.MethodPost, "/v1/webhooks/:id/disable", h.disableWebhook, http.StatusOK},
+		{http.MethodPost, "/v1/webhooks/:id/enable", h.enableWebhook, http.StatusOK},
 		{http.MethodPost, "/v1/webhooks/:id/rotate", h.rotateWebhook, http.StatusOK},
 		{http.MethodGet, "/v1/webhooks/deliveries", h.listDeliveries, http.StatusOK},
 		{http.MethodPost, "/v1/webhooks/deliveries/:id/redeliver", h.redeliver, http.StatusOK},

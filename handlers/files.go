@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
+	"io"
 	"mime"
 	"net/http"
 
@@ -26,14 +29,30 @@ func (h *api) uploadFile(c echo.Context) (any, error) {
 			return nil, workflows.Invalid([]workflows.FieldError{{Field: "file", Reason: "is required"}})
 		}
 		if part.FormName() == "file" {
-			f, err := h.svc.UploadFile(c.Request().Context(), actor(c), part.FileName(), part)
-			var maxErr *http.MaxBytesError
-			if errors.As(err, &maxErr) {
-				return nil, workflows.Invalid([]workflows.FieldError{{Field: "file", Reason: "is larger than the upload limit"}})
+			body := &recordingReader{r: part}
+			f, err := h.svc.UploadFile(c.Request().Context(), actor(c), part.FileName(), body)
+			if err != nil && body.err != nil && !errors.Is(body.err, io.EOF) {
+				// The upload itself broke (cut off, malformed): the client's doing, not ours.
+				return nil, problem(http.StatusBadRequest, "malformed_multipart", "the upload was cut off or malformed")
 			}
 			return f, err
 		}
 	}
+}
+
+// recordingReader remembers the first error reading the upload, to tell a
+// broken request from a failure of ours.
+type recordingReader struct {
+	r   io.Reader
+	err error
+}
+
+func (r *recordingReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && r.err == nil {
+		r.err = err
+	}
+	return n, err
 }
 
 // downloadFile serves a file as an attachment, with its sniffed type and
@@ -50,7 +69,9 @@ func (h *api) downloadFile(c echo.Context) error {
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	hd.Set("Cache-Control", "private, no-store")
-	hd.Set("Digest", "sha-256="+f.SHA256)
+	if sum, err := hex.DecodeString(f.SHA256); err == nil {
+		hd.Set("Digest", "sha-256="+base64.StdEncoding.EncodeToString(sum)) // RFC 3230
+	}
 	http.ServeContent(c.Response(), c.Request(), "", f.CreatedAt, content)
 	return nil
 }

@@ -1,6 +1,13 @@
 package handlers_test
 
 import (
+	"bytes"
+	"context"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -159,4 +166,73 @@ func TestSupportWhoIsPartyCannotAssign(t *testing.T) {
 	h.act(fl, "/v1/disputes/"+d.ID+"/fee", nil)
 	h.runLedger()
 	h.post(h.token(emp, "support"), "/v1/disputes/"+d.ID+"/arbitrator", map[string]any{"arbitrator_id": arb}).problem(403, "forbidden")
+}
+
+// A receiver that redirects has not received the event: the delivery fails
+// and is retried, and the signature is not sent on to the other URL.
+func TestWebhookRedirectIsAFailure(t *testing.T) {
+	h := newHarness(t)
+	var gets atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/hook" {
+			http.Redirect(w, r, "/elsewhere", http.StatusFound)
+			return
+		}
+		gets.Add(1)
+	}))
+	defer srv.Close()
+	h.post(h.as("sup"), "/v1/webhooks", map[string]any{"url": srv.URL + "/hook", "events": []string{"*"}}).ok(201, nil)
+	h.project()
+	if n, err := h.worker().Run(context.Background()); n != 0 || err != nil {
+		t.Fatalf("%d, %v", n, err) // projects emit no events
+	}
+	h.heldMilestone(h.project().ID, 10)
+	h.worker().Run(context.Background())
+	var pending workflows.Page[models.Delivery]
+	h.get(h.as("sup"), "/v1/webhooks/deliveries?status=pending").ok(200, &pending)
+	if gets.Load() != 0 || len(pending.Items) != 2 || !strings.Contains(pending.Items[0].LastError, "redirect") {
+		t.Fatalf("followed %d redirects; pending %+v", gets.Load(), pending.Items)
+	}
+}
+
+// Support and arbitrators read a project's conversation only while a case is open.
+func TestChatAccessEndsWithTheCase(t *testing.T) {
+	h := newHarness(t)
+	p := h.project()
+	conv := h.conversation(p.ID)
+	d := h.file(fl, 100, h.heldMilestone(p.ID, 1000).ID)
+	h.get(h.as("sup"), "/v1/conversations/"+conv.ID).ok(200, nil)
+	h.act(fl, "/v1/disputes/"+d.ID+"/withdraw", nil)
+	h.get(h.as("sup"), "/v1/conversations/"+conv.ID).problem(404, "not_found")
+}
+
+// An upload cut off half way is the client's broken request, not a 500.
+func TestTruncatedUploadIs400(t *testing.T) {
+	h := newHarness(t)
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	part, _ := w.CreateFormFile("file", "a.pdf")
+	part.Write(append(append([]byte{}, pdf...), bytes.Repeat([]byte("x"), 2000)...))
+	cut := buf.String()[:buf.Len()/2] // no closing boundary
+	h.unchanged(func() {
+		h.do(req{method: "POST", path: "/v1/files", token: h.token(emp), body: cut, bad: true,
+			header: map[string]string{"Content-Type": w.FormDataContentType()}}).problem(400, "malformed_multipart")
+	})
+}
+
+func TestDisabledWebhookCanBeEnabled(t *testing.T) {
+	h := newHarness(t)
+	sup := h.as("sup")
+	var hook workflows.WebhookView
+	h.post(sup, "/v1/webhooks", map[string]any{"url": "https://ledger.example/hooks", "events": []string{"*"}}).ok(201, &hook)
+	h.post(sup, "/v1/webhooks/"+hook.ID+"/disable", nil).ok(200, &hook)
+	if hook.Active {
+		t.Fatal("still active")
+	}
+	h.post(sup, "/v1/webhooks/"+hook.ID+"/enable", nil).ok(200, &hook)
+	if !hook.Active {
+		t.Fatal("not enabled")
+	}
+	h.post(h.token(emp), "/v1/webhooks/"+hook.ID+"/enable", nil).problem(404, "not_found")
+	h.post("", "/v1/webhooks/"+hook.ID+"/enable", nil).problem(401, "unauthorized")
 }

@@ -31,6 +31,13 @@ func (h *api) disableWebhook(c echo.Context) (any, error) {
 	return h.svc.DisableWebhook(c.Request().Context(), actor(c), c.Param("id"))
 }
 
+func (h *api) enableWebhook(c echo.Context) (any, error) {
+	if err := bindEmpty(c); err != nil {
+		return nil, err
+	}
+	return h.svc.EnableWebhook(c.Request().Context(), actor(c), c.Param("id"))
+}
+
 func (h *api) rotateWebhook(c echo.Context) (any, error) {
 	if err := bindEmpty(c); err != nil {
 		return nil, err

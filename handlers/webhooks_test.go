@@ -46,7 +46,7 @@ func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 }
 
 func (h *harness) worker() *delivery.Worker {
-	return &delivery.Worker{Service: h.svc, Client: &http.Client{Timeout: 5 * time.Second},
+	return &delivery.Worker{Service: h.svc, Client: delivery.NewClient(5 * time.Second),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Batch: 50, Lease: 30 * time.Second,
 		MaxAttempts: 3, Backoff: time.Second, BackoffMax: time.Minute, Now: h.clock.Now}
 }

@@ -72,8 +72,8 @@ func addParticipants(tx *gorm.DB, convID, addedBy string, at time.Time, userIDs 
 }
 
 // conversationRelations: participant from the membership; party from the
-// project; support and the assigned arbitrator only while the project has a
-// dispute (any case for support, one they are assigned to for arbitrators).
+// project; support and the assigned arbitrator only while the project has an
+// open dispute (any case for support, one they are assigned to for arbitrators).
 func (s *Service) conversationRelations(db *gorm.DB, a Actor, c *models.Conversation) ([]policies.Relation, error) {
 	rels := []policies.Relation{policies.User}
 	var n int64
@@ -92,7 +92,9 @@ func (s *Service) conversationRelations(db *gorm.DB, a Actor, c *models.Conversa
 	}
 	roles := a.roleRelations()
 	if slices.Contains(roles, policies.Support) || slices.Contains(roles, policies.Arbitrator) {
-		q := db.Model(&models.Dispute{}).Where("project_id = ?", c.ProjectID)
+		// Only while a case is open: a closed case's evidence is frozen in it.
+		q := db.Model(&models.Dispute{}).Where("project_id = ? AND stage NOT IN ?", c.ProjectID,
+			[]string{string(StageResolved), string(StageWithdrawn)})
 		if slices.Contains(roles, policies.Support) {
 			if err := q.Count(&n).Error; err != nil {
 				return nil, err
@@ -224,6 +226,9 @@ func (s *Service) AddParticipant(ctx context.Context, a Actor, convID, userID st
 	return inTx(ctx, s, func(tx *gorm.DB) (*ConversationView, error) {
 		acc, err := s.conversationFor(tx, a, convID, "add_participant")
 		if err != nil {
+			return nil, err
+		}
+		if err := s.ensureNotSuspended(tx, a.ID); err != nil {
 			return nil, err
 		}
 		if acc.conv.Kind == models.ConversationProject {

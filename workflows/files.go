@@ -48,6 +48,9 @@ func (s *Service) UploadFile(ctx context.Context, a Actor, name string, body io.
 	if !s.authz.Allowed(a.roleRelations(), "file", "upload") {
 		return nil, forbidden("you may not upload files")
 	}
+	if err := s.ensureNotSuspended(s.db.WithContext(ctx), a.ID); err != nil {
+		return nil, err
+	}
 	head := make([]byte, 512)
 	n, err := io.ReadFull(body, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {

@@ -76,6 +76,24 @@ func parseFeedPos(s string) (feedPos, error) {
 	return p, nil
 }
 
+// CheckFeed refuses to serve when the database's transaction counter is
+// behind the feed's positions, which happens after a dump is restored into
+// a new cluster: new instructions would sort behind every ledger's cursor
+// and never be read. Restoring needs the counter advanced first (README).
+func (s *Service) CheckFeed(ctx context.Context) error {
+	if s.db.Dialect != models.Postgres {
+		return nil
+	}
+	var behind bool
+	err := s.db.WithContext(ctx).Raw(`SELECT EXISTS (SELECT 1 FROM ledger_instructions
+		WHERE txid >= pg_snapshot_xmax(pg_current_snapshot()))`).Scan(&behind).Error
+	if err == nil && behind {
+		err = errors.New("the database's transaction counter is behind the ledger feed's positions " +
+			"(was it restored into a new cluster?); new instructions would be invisible to ledgers: see the README")
+	}
+	return err
+}
+
 // InstructionFeed lists instructions after the cursor in feed order.
 // Errors: KindNotFound for callers who are not the ledger or support;
 // KindInvalid (a cursor not from this feed).

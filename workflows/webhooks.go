@@ -91,6 +91,12 @@ func (s *Service) DisableWebhook(ctx context.Context, a Actor, id string) (*Webh
 	return s.changeWebhook(ctx, a, id, func(w *models.Webhook) { w.Active = false })
 }
 
+// EnableWebhook resumes deliveries to an endpoint (support); what piled up
+// while it was disabled goes out.
+func (s *Service) EnableWebhook(ctx context.Context, a Actor, id string) (*WebhookView, error) {
+	return s.changeWebhook(ctx, a, id, func(w *models.Webhook) { w.Active = true })
+}
+
 // RotateWebhookSecret issues a new secret, shown once; the previous one
 // still signs (a second v1 value) for a day.
 func (s *Service) RotateWebhookSecret(ctx context.Context, a Actor, id string) (*WebhookView, error) {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -18,6 +19,7 @@ type config struct {
 	Addr          string
 	AdminAddr     string // pprof and metrics; empty: off
 	DataDir       string
+	FilesDir      string // uploaded files; instances sharing a database must share it too
 	DatabaseURL   string
 	Ledger        string // embedded or external
 	PublicKeyFile string // verify tokens with this PEM public key instead of the local key
@@ -44,11 +46,15 @@ func loadConfig() (config, error) {
 		Addr:          env("DISPUTED_ADDR", ":8080"),
 		AdminAddr:     os.Getenv("DISPUTED_ADMIN_ADDR"),
 		DataDir:       env("DISPUTED_DATA_DIR", "./data"),
+		FilesDir:      os.Getenv("DISPUTED_FILES_DIR"),
 		DatabaseURL:   os.Getenv("DISPUTED_DATABASE_URL"),
 		Ledger:        env("DISPUTED_LEDGER", "embedded"),
 		PublicKeyFile: os.Getenv("DISPUTED_JWT_PUBLIC_KEY_FILE"),
 		JWKSURL:       os.Getenv("DISPUTED_JWKS_URL"),
 		BodyLimit:     env("DISPUTED_BODY_LIMIT", "1M"),
+	}
+	if c.FilesDir == "" {
+		c.FilesDir = filepath.Join(c.DataDir, "files")
 	}
 	var err error
 	if c.LedgerEvery, err = time.ParseDuration(env("DISPUTED_LEDGER_INTERVAL", "200ms")); err != nil {
@@ -147,9 +153,9 @@ func env(name, def string) string {
 
 // print writes the effective configuration, the database password masked.
 func (c config) print(w io.Writer) {
-	fmt.Fprintf(w, "disputed config: addr=%s admin_addr=%q data_dir=%s database=%s ledger=%s auth=%s body_limit=%s max_upload=%d "+
+	fmt.Fprintf(w, "disputed config: addr=%s admin_addr=%q data_dir=%s files_dir=%s database=%s ledger=%s auth=%s body_limit=%s max_upload=%d "+
 		"response_window_freelancer=%s response_window_employer=%s fee_window=%s fee_basis_points=%d fee_minimum=%d\n",
-		c.Addr, c.AdminAddr, c.DataDir, maskURL(c.DatabaseURL), c.Ledger, c.authSource(), c.BodyLimit, c.MaxUpload,
+		c.Addr, c.AdminAddr, c.DataDir, c.FilesDir, maskURL(c.DatabaseURL), c.Ledger, c.authSource(), c.BodyLimit, c.MaxUpload,
 		c.Rules.ResponseWindowFreelancer, c.Rules.ResponseWindowEmployer, c.Rules.FeeWindow, c.Rules.FeeBasisPoints, c.Rules.FeeMinimum)
 }
 

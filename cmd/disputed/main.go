@@ -16,7 +16,6 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
@@ -109,9 +108,12 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		return err
 	}
 	svc := workflows.New(db, authz, workflows.Options{
-		Rules: cfg.Rules, Files: models.NewDiskStore(filepath.Join(cfg.DataDir, "files")), MaxUpload: cfg.MaxUpload,
+		Rules: cfg.Rules, Files: models.NewDiskStore(cfg.FilesDir), MaxUpload: cfg.MaxUpload,
 		EmbeddedLedger: cfg.Ledger == "embedded",
 	})
+	if err := svc.CheckFeed(ctx); err != nil {
+		return err
+	}
 	metrics := handlers.NewMetrics(svc)
 	e, err := handlers.New(handlers.Config{
 		Service: svc, Verifier: verify, Log: log, Ready: db.Ping,
@@ -129,7 +131,7 @@ func serve(ctx context.Context, cfg config, stderr io.Writer) error {
 		return n, err
 	})
 	deliveries := &delivery.Worker{
-		Service: svc, Client: &http.Client{Timeout: cfg.Webhooks.Timeout}, Log: log, Batch: 32,
+		Service: svc, Client: delivery.NewClient(cfg.Webhooks.Timeout), Log: log, Batch: 32,
 		Lease: 3 * cfg.Webhooks.Timeout, MaxAttempts: cfg.Webhooks.MaxAttempts,
 		Backoff: cfg.Webhooks.Backoff, BackoffMax: cfg.Webhooks.BackoffMax, Now: time.Now,
 		OnFailure: metrics.WebhookFailures.Inc,
