@@ -132,14 +132,17 @@ func (s *Service) readableConversation(db *gorm.DB, a Actor, id string) (*conver
 	return &conversationAccess{conv: &c, rels: rels}, nil
 }
 
-// conversationFor loads a conversation for an action the caller must be
-// allowed. Errors: KindNotFound; KindForbidden.
+// conversationFor loads a conversation for a write the caller must be
+// allowed and not suspended from. Errors: KindNotFound; KindForbidden.
 func (s *Service) conversationFor(tx *gorm.DB, a Actor, id, action string) (*conversationAccess, error) {
 	acc, err := s.readableConversation(tx, a, id)
 	if err != nil {
 		return nil, err
 	}
-	return acc, s.authorize(acc.rels, "conversation", action)
+	if err := s.authorize(acc.rels, "conversation", action); err != nil {
+		return nil, err
+	}
+	return acc, s.ensureNotSuspended(tx, a.ID)
 }
 
 type conversationAccess struct {
@@ -228,9 +231,6 @@ func (s *Service) AddParticipant(ctx context.Context, a Actor, convID, userID st
 		if err != nil {
 			return nil, err
 		}
-		if err := s.ensureNotSuspended(tx, a.ID); err != nil {
-			return nil, err
-		}
 		if acc.conv.Kind == models.ConversationProject {
 			return nil, conflict("project_conversation_closed", "the project's conversation is between its employer and freelancer; open a group to add people")
 		}
@@ -252,9 +252,6 @@ func (s *Service) PostMessage(ctx context.Context, a Actor, convID string, in Ne
 	return inTx(ctx, s, func(tx *gorm.DB) (*MessageView, error) {
 		acc, err := s.conversationFor(tx, a, convID, "post")
 		if err != nil {
-			return nil, err
-		}
-		if err := s.ensureNotSuspended(tx, a.ID); err != nil {
 			return nil, err
 		}
 		for i, id := range in.Attachments {

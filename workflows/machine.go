@@ -117,15 +117,20 @@ func (s *Service) transition(stage Stage, action Action, rels []policies.Relatio
 	return nil, conflict("invalid_transition", "%s is not possible while the dispute is %s", action, stage)
 }
 
+// from names the transition's stage, or initial for filing.
+func (t Transition) from(initial string) string {
+	if t.From == "" {
+		return initial
+	}
+	return string(t.From)
+}
+
 // Diagram draws Machine as a Mermaid state diagram.
 func Diagram() string {
 	var b strings.Builder
 	b.WriteString("stateDiagram-v2\n")
 	for _, t := range Machine {
-		from := string(t.From)
-		if from == "" {
-			from = "[*]"
-		}
+		from := t.from("[*]")
 		label := fmt.Sprintf("%s (%s)", t.Action, t.Who)
 		if t.Starts != "" {
 			label += ", starts " + t.Starts + " window"
@@ -141,10 +146,7 @@ func Table() string {
 	var b strings.Builder
 	b.WriteString("| from | action | who | guard | to | starts |\n|---|---|---|---|---|---|\n")
 	for _, t := range Machine {
-		from := string(t.From)
-		if from == "" {
-			from = "(new)"
-		}
+		from := t.from("(new)")
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", from, t.Action, t.Who, t.Guard, t.To, t.Starts)
 	}
 	return b.String()
