@@ -182,7 +182,11 @@ func queryInt(c echo.Context, name string, def, min, max int64) (int64, error) {
 // pageRequest reads cursor and limit.
 func pageRequest(c echo.Context) (workflows.PageRequest, error) {
 	limit, err := queryInt(c, "limit", 50, 1, 200)
-	return workflows.PageRequest{Cursor: c.QueryParam("cursor"), Limit: int(limit)}, err
+	cursor := c.QueryParam("cursor")
+	if err == nil && len(cursor) > 64 { // cursors are ids
+		err = workflows.Invalid([]workflows.FieldError{{Field: "cursor", Reason: "must be a next_cursor from a previous page"}})
+	}
+	return workflows.PageRequest{Cursor: cursor, Limit: int(limit)}, err
 }
 
 func mustMarshal(v any) []byte {

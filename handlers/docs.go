@@ -175,7 +175,7 @@ func renderDocs(spec []byte) ([]byte, error) {
 			if len(op.Tags) > 0 {
 				tag = op.Tags[0]
 			}
-			public := doc.Security == nil || len(doc.Security) == 0
+			public := len(doc.Security) == 0
 			if op.Security != nil {
 				public = len(*op.Security) == 0
 			}
@@ -465,25 +465,11 @@ func docsConstraints(s *openapi3.Schema) []string {
 			c = append(c, hi+formatNumber(*s.Max))
 		}
 	}
-	switch {
-	case s.MinLength > 0 && s.MaxLength != nil:
-		c = append(c, fmt.Sprintf("length %d–%d", s.MinLength, *s.MaxLength))
-	case s.MinLength > 0:
-		c = append(c, fmt.Sprintf("length ≥ %d", s.MinLength))
-	case s.MaxLength != nil:
-		c = append(c, fmt.Sprintf("length ≤ %d", *s.MaxLength))
-	}
+	c = appendRange(c, s.MinLength, s.MaxLength, "length %d–%d", "length ≥ %d", "length ≤ %d")
 	if s.Pattern != "" {
 		c = append(c, "pattern "+s.Pattern)
 	}
-	switch {
-	case s.MinItems > 0 && s.MaxItems != nil:
-		c = append(c, fmt.Sprintf("%d–%d items", s.MinItems, *s.MaxItems))
-	case s.MinItems > 0:
-		c = append(c, fmt.Sprintf("≥ %d items", s.MinItems))
-	case s.MaxItems != nil:
-		c = append(c, fmt.Sprintf("≤ %d items", *s.MaxItems))
-	}
+	c = appendRange(c, s.MinItems, s.MaxItems, "%d–%d items", "≥ %d items", "≤ %d items")
 	if s.UniqueItems {
 		c = append(c, "unique items")
 	}
@@ -649,4 +635,17 @@ func docsProse(s string) template.HTML {
 		}
 	}
 	return template.HTML(b.String())
+}
+
+// appendRange describes a min/max pair of a length or item count.
+func appendRange(c []string, min uint64, max *uint64, both, atLeast, atMost string) []string {
+	switch {
+	case min > 0 && max != nil:
+		return append(c, fmt.Sprintf(both, min, *max))
+	case min > 0:
+		return append(c, fmt.Sprintf(atLeast, min))
+	case max != nil:
+		return append(c, fmt.Sprintf(atMost, *max))
+	}
+	return c
 }

@@ -2,6 +2,7 @@ package handlers_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -92,5 +93,6 @@ func TestListProjectsPaginates(t *testing.T) {
 	}
 	h.do(req{method: "GET", path: "/v1/projects?limit=0", token: h.token(fl), bad: true}).problem(422, "validation_failed")
 	h.do(req{method: "GET", path: "/v1/projects?limit=abc", token: h.token(fl), bad: true}).problem(422, "validation_failed")
+	h.do(req{method: "GET", path: "/v1/projects?cursor=" + strings.Repeat("x", 65), token: h.token(fl), bad: true}).problem(422, "validation_failed")
 	h.get("", "/v1/projects").problem(401, "unauthorized")
 }

@@ -33,15 +33,9 @@ type NewMessage struct {
 // MessageView is a message as a reader sees it. Flags are shown only to
 // support and arbitrators.
 type MessageView struct {
-	ID             string    `json:"id"`
-	ConversationID string    `json:"conversation_id"`
-	SenderID       string    `json:"sender_id"`
-	Body           string    `json:"body"`
-	Attachments    []string  `json:"attachments"`
-	Call           *Call     `json:"call"`
-	Hash           string    `json:"hash"`
-	CreatedAt      time.Time `json:"created_at"`
-	Flags          []Flag    `json:"flags,omitempty"`
+	MessageContent
+	Hash  string `json:"hash"`
+	Flags []Flag `json:"flags,omitempty"`
 }
 
 // ConversationView is a conversation and its participants.
@@ -300,8 +294,8 @@ func (s *Service) ListMessages(ctx context.Context, a Actor, convID string, page
 	return out, nil
 }
 
-// messageContent is what a message's hash covers, in a fixed order.
-type messageContent struct {
+// MessageContent is a message as posted: what its hash covers, in a fixed order.
+type MessageContent struct {
 	ID             string    `json:"id"`
 	ConversationID string    `json:"conversation_id"`
 	SenderID       string    `json:"sender_id"`
@@ -311,8 +305,8 @@ type messageContent struct {
 	CreatedAt      time.Time `json:"created_at"`
 }
 
-func contentOf(m *models.Message) messageContent {
-	c := messageContent{ID: m.ID, ConversationID: m.ConversationID, SenderID: m.SenderID, Body: m.Body, CreatedAt: m.CreatedAt.UTC()}
+func contentOf(m *models.Message) MessageContent {
+	c := MessageContent{ID: m.ID, ConversationID: m.ConversationID, SenderID: m.SenderID, Body: m.Body, CreatedAt: m.CreatedAt.UTC()}
 	_ = json.Unmarshal([]byte(m.Attachments), &c.Attachments)
 	c.Attachments = nonNil(c.Attachments)
 	if m.CallMedia != nil {
@@ -327,9 +321,7 @@ func messageHash(m *models.Message) string {
 }
 
 func messageView(m *models.Message, flags bool) *MessageView {
-	c := contentOf(m)
-	v := &MessageView{ID: m.ID, ConversationID: m.ConversationID, SenderID: m.SenderID, Body: m.Body,
-		Attachments: c.Attachments, Call: c.Call, Hash: m.Hash, CreatedAt: m.CreatedAt}
+	v := &MessageView{MessageContent: contentOf(m), Hash: m.Hash}
 	if flags {
 		_ = json.Unmarshal([]byte(m.Flags), &v.Flags)
 	}

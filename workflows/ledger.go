@@ -34,8 +34,9 @@ func (s *Service) emit(tx *gorm.DB, ins *models.Instruction) (*models.Instructio
 // FeedItem is an instruction as the ledger reads it, with its feed position.
 type FeedItem struct {
 	Seq int64 `json:"seq"`
-	// Cursor is the position just after this item, for after=.
-	Cursor string `json:"cursor"`
+	// Cursor is the position just after this item, for after=; webhook
+	// deliveries, written before the position exists, leave it out.
+	Cursor string `json:"cursor,omitempty"`
 	models.Instruction
 }
 
